@@ -1,0 +1,33 @@
+# Shared compile settings for every cvdbot target.
+function(cvdbot_settings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  if(CVDBOT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  target_include_directories(${target} PUBLIC
+    ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/generated)
+endfunction()
+
+if(CVDBOT_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# cvdbot_module(name SOURCES ... DEPS ...): one static library per module, cvdbot_<name>.
+function(cvdbot_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(cvdbot_${name} STATIC ${M_SOURCES})
+  cvdbot_settings(cvdbot_${name})
+  target_link_libraries(cvdbot_${name} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
+endfunction()
+
+# cvdbot_test(name SOURCES ... DEPS ...): one Catch2 executable per module's tests.
+function(cvdbot_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(test_${name} ${T_SOURCES})
+  cvdbot_settings(test_${name})
+  target_link_libraries(test_${name} PRIVATE ${T_DEPS} Catch2::Catch2WithMain)
+  target_compile_definitions(test_${name} PRIVATE
+    CVDBOT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  catch_discover_tests(test_${name} PROPERTIES LABELS unit)
+endfunction()
