@@ -1,0 +1,108 @@
+#include "cvdbot/rules/rule_set.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "cvdbot/core/toml_check.hpp"
+
+namespace cvd::rules {
+
+using core::Error;
+using core::Result;
+using core::toml_error;
+
+namespace {
+
+template <typename T>
+Result<T> read_value(const std::string& source, const toml::table& table, const std::string& section,
+                     const std::string& key, T fallback) {
+    const toml::node* node = table.get(key);
+    if (!node) return fallback;
+    if (auto value = node->value<T>(); value && node->is<T>()) return *value;
+    return toml_error(source, node, section + "." + key, "has the wrong type");
+}
+
+Result<std::chrono::seconds> read_seconds(const std::string& source, const toml::table& table,
+                                          const std::string& section, const std::string& key,
+                                          std::chrono::seconds fallback, std::int64_t max) {
+    auto value = read_value<std::int64_t>(source, table, section, key, fallback.count());
+    if (!value) return value.error();
+    if (*value < 1 || *value > max)
+        return toml_error(source, table.get(key), section + "." + key,
+                          "must be between 1 and " + std::to_string(max) + " seconds");
+    return std::chrono::seconds(*value);
+}
+
+}  // namespace
+
+Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& source) {
+    auto parsed = core::toml_parse(toml_text, source);
+    if (!parsed) return parsed.error();
+    const toml::table& root = *parsed;
+    if (auto s = core::toml_only_known_keys(source, root, "", {"intake", "outbox"}); !s) return s.error();
+
+    RuleSet rules;
+    if (const auto* intake = root.get_as<toml::table>("intake")) {
+        if (auto s = core::toml_only_known_keys(source, *intake, "intake.",
+                                                {"acknowledge_reports", "acknowledgment_template"});
+            !s)
+            return s.error();
+        auto ack = read_value<bool>(source, *intake, "intake", "acknowledge_reports", true);
+        if (!ack) return ack.error();
+        rules.intake.acknowledge_reports = *ack;
+        auto tmpl = read_value<std::string>(source, *intake, "intake", "acknowledgment_template",
+                                            rules.intake.acknowledgment_template);
+        if (!tmpl) return tmpl.error();
+        if (tmpl->empty() || tmpl->find_first_of("/\\.") != std::string::npos)
+            return toml_error(source, intake->get("acknowledgment_template"),
+                              "intake.acknowledgment_template", "must be a plain template name");
+        rules.intake.acknowledgment_template = *tmpl;
+    } else if (root.get("intake")) {
+        return toml_error(source, root.get("intake"), "intake", "must be a table");
+    }
+
+    if (const auto* outbox = root.get_as<toml::table>("outbox")) {
+        if (auto s = core::toml_only_known_keys(source, *outbox, "outbox.",
+                                                {"retry_initial_seconds", "retry_max_seconds", "max_attempts"});
+            !s)
+            return s.error();
+        auto initial = read_seconds(source, *outbox, "outbox", "retry_initial_seconds",
+                                    rules.outbox.retry_initial, 86400);
+        if (!initial) return initial.error();
+        auto max = read_seconds(source, *outbox, "outbox", "retry_max_seconds", rules.outbox.retry_max,
+                                7 * 86400);
+        if (!max) return max.error();
+        if (*max < *initial)
+            return toml_error(source, outbox->get("retry_max_seconds"), "outbox.retry_max_seconds",
+                              "must not be smaller than retry_initial_seconds");
+        auto attempts = read_value<std::int64_t>(source, *outbox, "outbox", "max_attempts",
+                                                 rules.outbox.max_attempts);
+        if (!attempts) return attempts.error();
+        if (*attempts < 1 || *attempts > 1000)
+            return toml_error(source, outbox->get("max_attempts"), "outbox.max_attempts",
+                              "must be between 1 and 1000");
+        rules.outbox = OutboxRules{*initial, *max, static_cast<int>(*attempts)};
+    } else if (root.get("outbox")) {
+        return toml_error(source, root.get("outbox"), "outbox", "must be a table");
+    }
+    return rules;
+}
+
+Result<RuleSet> load_rules(const std::filesystem::path& dir) {
+    const auto path = dir / "workflow.toml";
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return core::make_error(core::ErrorKind::config,
+                                path.string() + ": cannot read the workflow rules file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_rules(text.str(), path.string());
+}
+
+std::chrono::seconds retry_delay(const OutboxRules& rules, int attempt) {
+    auto delay = rules.retry_initial;
+    for (int i = 1; i < attempt && delay < rules.retry_max; ++i) delay *= 2;
+    return std::min(delay, rules.retry_max);
+}
+
+}  // namespace cvd::rules

@@ -1,0 +1,43 @@
+#include <catch2/catch.hpp>
+
+#include "cvdbot/rules/rule_set.hpp"
+
+using namespace cvd::rules;
+using Catch::Matchers::Contains;
+
+TEST_CASE("The shipped rules load") {
+    auto rules = load_rules(CVDBOT_SOURCE_DIR "/rules");
+    REQUIRE(rules.ok());
+    CHECK(rules->intake.acknowledge_reports);
+    CHECK(rules->intake.acknowledgment_template == "acknowledgment");
+}
+
+TEST_CASE("Rule errors name the file, the line and the key") {
+    auto unknown = parse_rules("[intake]\nacknowledge_reports = true\nbogus = 1\n", "w.toml");
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().message == "w.toml:3: intake.bogus: unknown key");
+
+    auto wrong_type = parse_rules("[outbox]\n\nmax_attempts = \"ten\"\n", "w.toml");
+    REQUIRE_FALSE(wrong_type.ok());
+    CHECK(wrong_type.error().message == "w.toml:3: outbox.max_attempts: has the wrong type");
+
+    auto out_of_range = parse_rules("[outbox]\nretry_initial_seconds = 0\n", "w.toml");
+    REQUIRE_FALSE(out_of_range.ok());
+    CHECK_THAT(out_of_range.error().message, Contains("w.toml:2: outbox.retry_initial_seconds"));
+
+    auto syntax = parse_rules("[intake\n", "w.toml");
+    REQUIRE_FALSE(syntax.ok());
+    CHECK_THAT(syntax.error().message, Contains("w.toml:1"));
+
+    auto path_like = parse_rules("[intake]\nacknowledgment_template = \"../etc/passwd\"\n", "w.toml");
+    CHECK_FALSE(path_like.ok());
+}
+
+TEST_CASE("Retry delays double up to the cap") {
+    OutboxRules rules{std::chrono::seconds(60), std::chrono::seconds(300), 10};
+    CHECK(retry_delay(rules, 1).count() == 60);
+    CHECK(retry_delay(rules, 2).count() == 120);
+    CHECK(retry_delay(rules, 3).count() == 240);
+    CHECK(retry_delay(rules, 4).count() == 300);
+    CHECK(retry_delay(rules, 40).count() == 300);
+}
