@@ -1,0 +1,101 @@
+#pragma once
+// What the store hands out and takes in: plain records, no SQLite types.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cvdbot/core/time.hpp"
+#include "cvdbot/domain/types.hpp"
+
+namespace cvd::store {
+
+struct MailboxState {
+    std::uint32_t uidvalidity = 0;
+    std::uint32_t last_uid = 0;  // highest UID whose raw bytes are stored
+};
+
+// Where an inbound message came from on the IMAP server.
+struct ServerLocation {
+    std::string mailbox;
+    std::uint32_t uidvalidity = 0;
+    std::uint32_t uid = 0;
+};
+
+struct StoredMessage {
+    std::int64_t row_id = 0;
+    domain::Direction direction = domain::Direction::inbound;
+    domain::MessageStatus status = domain::MessageStatus::pending;
+    std::string status_reason;
+    std::optional<std::int64_t> case_row_id;
+    std::optional<ServerLocation> location;  // inbound only
+    std::string message_id;
+    std::string content_hash;
+    std::string sender;
+    std::string recipients;  // comma-separated, for display
+    std::string subject;
+    std::string text_body;
+    std::string language;
+    core::Timestamp stored_at{};
+};
+
+// The parsed facts recorded when an inbound message is processed.
+struct MessageSummary {
+    std::string message_id;
+    std::string sender;
+    std::string recipients;
+    std::string subject;
+    std::string text_body;
+    std::string language;
+};
+
+struct OutboundMail {
+    std::optional<std::int64_t> case_row_id;
+    std::string message_id;  // without angle brackets
+    std::string envelope_from;
+    std::vector<std::string> recipients;
+    std::string subject;     // for display
+    std::string text_body;   // for display
+    std::string raw;         // exact bytes to submit; resends reuse them (same Message-ID)
+    std::optional<std::int64_t> in_reply_to_row_id;
+};
+
+struct OutboxItem {
+    std::int64_t row_id = 0;
+    std::int64_t message_row_id = 0;
+    std::optional<std::int64_t> case_row_id;
+    std::string message_id;
+    std::string envelope_from;
+    std::vector<std::string> recipients;
+    std::string raw;
+    int attempts = 0;
+};
+
+enum class OutboxState { queued, sent, failed };
+
+struct AuditEntry {
+    std::int64_t row_id = 0;
+    std::optional<std::int64_t> case_row_id;
+    core::Timestamp at{};
+    std::string actor;   // "bot", an address, or "admin"
+    std::string action;  // snake_case verb, e.g. case_opened
+    std::string detail;
+    std::optional<std::int64_t> message_row_id;
+};
+
+// One line of a case's history, messages and events merged in time order.
+struct TimelineEntry {
+    core::Timestamp at{};
+    std::string kind;  // "inbound", "outbound", "event"
+    std::string summary;
+    std::int64_t row_id = 0;
+};
+
+struct CaseSummary {
+    domain::Case record;
+    std::string discoverer;
+    std::int64_t message_count = 0;
+};
+
+}  // namespace cvd::store

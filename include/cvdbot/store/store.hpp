@@ -1,0 +1,97 @@
+#pragma once
+// The case file: one SQLite database (WAL, foreign keys), migrated on open.
+// Only this module includes sqlite3.h. Everything read back is validated again.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cvdbot/core/case_id.hpp"
+#include "cvdbot/core/result.hpp"
+#include "cvdbot/store/records.hpp"
+
+namespace cvd::store {
+
+// The newest schema this binary knows.
+int current_schema_version();
+
+enum class FetchOutcome { stored, duplicate };
+
+struct StoredFetch {
+    FetchOutcome outcome = FetchOutcome::stored;
+    std::int64_t row_id = 0;  // the new row, or the row it duplicates
+};
+
+class Store {
+public:
+    // Opens (creating if needed) and migrates. Refuses a database newer than this binary.
+    static core::Result<Store> open(const std::string& path);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    // Runs `body` in one IMMEDIATE transaction: committed if it returns ok, rolled back
+    // otherwise (and on exceptions).
+    core::Status transaction(const std::function<core::Status()>& body);
+
+    // --- mailbox tracking ---
+    core::Result<std::optional<MailboxState>> mailbox_state(const std::string& mailbox);
+    // A new UIDVALIDITY: start over from UID 0 (content hashes keep us from processing twice).
+    core::Status reset_mailbox(const std::string& mailbox, std::uint32_t uidvalidity);
+
+    // Stores the raw bytes of a fetched message and advances the mailbox's last UID, in one
+    // transaction. Identical bytes stored before (any UID) are a duplicate, not a new row.
+    core::Result<StoredFetch> store_fetched(const ServerLocation& where, std::string_view raw, core::Timestamp now);
+
+    // --- inbound processing ---
+    core::Result<std::vector<std::int64_t>> pending_inbound();
+    core::Result<StoredMessage> message(std::int64_t row_id);
+    core::Result<std::string> raw_message(std::int64_t row_id);
+    core::Status record_processed(std::int64_t row_id, domain::MessageStatus status, const std::string& reason,
+                                  std::optional<std::int64_t> case_row_id, const MessageSummary& summary,
+                                  core::Timestamp now);
+    // Inbound messages whose effects are committed but whose server-side flag/move is not done.
+    core::Result<std::vector<StoredMessage>> awaiting_server_mark();
+    core::Status mark_server_done(std::int64_t row_id);
+
+    // --- cases ---
+    // Allocates the next per-year number for `prefix` and creates the case.
+    core::Result<domain::Case> create_case(const std::string& prefix, core::Timestamp now, const std::string& title);
+    core::Result<std::optional<domain::Case>> find_case(const core::CaseId& id);
+    core::Result<std::optional<domain::Case>> case_by_row(std::int64_t row_id);
+    // The case of the first stored message whose Message-ID is in `message_ids`.
+    core::Result<std::optional<domain::Case>> find_case_by_message_ids(const std::vector<std::string>& message_ids);
+    core::Status set_case_state(std::int64_t case_row_id, domain::CaseState state, core::Timestamp now);
+    core::Result<std::vector<CaseSummary>> list_cases();
+
+    core::Result<domain::Participant> add_participant(const domain::Participant& participant, core::Timestamp now);
+    core::Result<std::vector<domain::Participant>> participants(std::int64_t case_row_id);
+
+    // --- outbox ---
+    core::Result<std::int64_t> queue_outbound(const OutboundMail& mail, core::Timestamp now);
+    core::Result<std::vector<OutboxItem>> due_outbox(core::Timestamp now, int limit);
+    core::Status mark_sent(std::int64_t outbox_row_id, core::Timestamp now);
+    core::Status mark_retry(std::int64_t outbox_row_id, int attempts, core::Timestamp next_attempt,
+                            const std::string& error);
+    core::Status mark_failed(std::int64_t outbox_row_id, int attempts, const std::string& error, core::Timestamp now);
+    core::Result<std::int64_t> outbox_count(OutboxState state);
+
+    // --- audit ---
+    core::Status audit(const AuditEntry& entry);
+    core::Result<std::vector<AuditEntry>> audit_log(std::int64_t case_row_id);
+    core::Result<std::vector<TimelineEntry>> timeline(std::int64_t case_row_id);
+
+    // Runs PRAGMA integrity_check; "ok" when healthy.
+    core::Result<std::string> integrity_check();
+
+private:
+    struct Impl;
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cvd::store

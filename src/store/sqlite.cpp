@@ -1,0 +1,128 @@
+#include "sqlite.hpp"
+
+#include <utility>
+
+namespace cvd::store::sql {
+
+using core::ErrorKind;
+
+core::Error error_from(sqlite3* db, int code, std::string_view what) {
+    const int primary = code & 0xff;
+    std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        return core::make_error(ErrorKind::io, message + " (the database is locked by another process)");
+    if (primary == SQLITE_FULL) return core::make_error(ErrorKind::io, message + " (the disk is full)");
+    if (primary == SQLITE_CONSTRAINT) return core::make_error(ErrorKind::conflict, message);
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        return core::make_error(ErrorKind::io, message + " (the database file is damaged)");
+    return core::make_error(ErrorKind::io, message);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+    if (this != &other) {
+        sqlite3_finalize(stmt_);
+        db_ = std::exchange(other.db_, nullptr);
+        stmt_ = std::exchange(other.stmt_, nullptr);
+    }
+    return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    sqlite3_bind_int64(stmt_, index, value);
+    return *this;
+}
+Statement& Statement::bind(int index, std::string_view text) {
+    sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    return *this;
+}
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+    sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+Statement& Statement::bind_null(int index) {
+    sqlite3_bind_null(stmt_, index);
+    return *this;
+}
+Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
+    return value ? bind(index, *value) : bind_null(index);
+}
+
+core::Result<bool> Statement::step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return error_from(db_, rc, "database step failed");
+}
+
+core::Status Statement::run() {
+    for (;;) {
+        auto more = step();
+        if (!more) return more.error();
+        if (!*more) return {};
+    }
+}
+
+std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+std::optional<std::int64_t> Statement::column_optional_int(int index) const {
+    if (column_is_null(index)) return std::nullopt;
+    return column_int(index);
+}
+
+std::string Statement::column_text(int index) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+    return text ? std::string(text, sqlite3_column_bytes(stmt_, index)) : std::string();
+}
+
+std::string Statement::column_blob(int index) const {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
+    return data ? std::string(data, sqlite3_column_bytes(stmt_, index)) : std::string();
+}
+
+bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+    if (this != &other) {
+        sqlite3_close_v2(db_);
+        db_ = std::exchange(other.db_, nullptr);
+    }
+    return *this;
+}
+
+Connection::~Connection() { sqlite3_close_v2(db_); }
+
+core::Result<Connection> Connection::open(const std::string& path) {
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    Connection connection(db);
+    if (rc != SQLITE_OK) return error_from(db, rc, "cannot open database " + path);
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 5000);
+    return connection;
+}
+
+core::Result<Statement> Connection::prepare(std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) return error_from(db_, rc, "cannot prepare statement");
+    return Statement(db_, stmt);
+}
+
+core::Status Connection::exec(std::string_view sql) {
+    char* message = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+        auto error = error_from(db_, rc, "database command failed");
+        sqlite3_free(message);
+        return error;
+    }
+    return {};
+}
+
+}  // namespace cvd::store::sql

@@ -1,0 +1,71 @@
+#pragma once
+// A thin RAII layer over sqlite3: the only place that knows sqlite3's C API.
+// Internal to the store module.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cvdbot/core/result.hpp"
+
+namespace cvd::store::sql {
+
+core::Error error_from(sqlite3* db, int code, std::string_view what);
+
+class Statement {
+public:
+    Statement() = default;
+    Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&& other) noexcept;
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement();
+
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bind_blob(int index, std::string_view bytes);
+    Statement& bind_null(int index);
+    Statement& bind(int index, const std::optional<std::int64_t>& value);
+
+    // true: a row is available; false: done.
+    core::Result<bool> step();
+    core::Status run();  // step until done, for statements without rows
+
+    std::int64_t column_int(int index) const;
+    std::optional<std::int64_t> column_optional_int(int index) const;
+    std::string column_text(int index) const;
+    std::string column_blob(int index) const;
+    bool column_is_null(int index) const;
+
+private:
+    sqlite3* db_ = nullptr;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Connection {
+public:
+    Connection() = default;
+    explicit Connection(sqlite3* db) : db_(db) {}
+    Connection(Connection&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+    Connection& operator=(Connection&& other) noexcept;
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection();
+
+    static core::Result<Connection> open(const std::string& path);
+
+    core::Result<Statement> prepare(std::string_view sql);
+    core::Status exec(std::string_view sql);  // several statements, no parameters
+    std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+    int changes() const { return sqlite3_changes(db_); }
+    sqlite3* raw() const { return db_; }
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+}  // namespace cvd::store::sql

@@ -1,0 +1,23 @@
+#pragma once
+// Shared by the store's source files; not part of the public interface.
+
+#include "cvdbot/store/store.hpp"
+#include "sqlite.hpp"
+
+namespace cvd::store {
+
+struct Store::Impl {
+    sql::Connection db;
+    int transaction_depth = 0;
+};
+
+// Reading back our own data: a value we cannot interpret is reported, never guessed.
+core::Error corrupt(const std::string& what);
+
+domain::Case read_case_row(const sql::Statement& row, bool& ok);  // columns: see kCaseColumns
+inline constexpr const char* kCaseColumns =
+    "c.id, c.prefix, c.year, c.number, c.state, c.title, c.created_at, c.updated_at";
+
+core::Timestamp read_time(const sql::Statement& row, int column, bool& ok);
+
+}  // namespace cvd::store
