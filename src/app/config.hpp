@@ -1,0 +1,48 @@
+#pragma once
+// The daemon's configuration: one TOML file. Unknown keys, missing required keys and bad
+// values stop start-up with a message naming the file, the line and the key.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "cvdbot/core/result.hpp"
+
+namespace cvd::app {
+
+struct ImapConfig {
+    std::string url;
+    std::string user;
+    std::string password;
+    std::string mailbox = "INBOX";
+    std::string processed_folder;  // empty: flag \Seen and leave the message in place
+};
+
+struct SmtpConfig {
+    std::string url;
+    std::string user;
+    std::string password;
+};
+
+struct BotConfig {
+    std::string address;
+    std::string name = "cvdbot";
+    std::string case_prefix = "CVD";
+};
+
+struct Config {
+    ImapConfig imap;
+    SmtpConfig smtp;
+    BotConfig bot;
+    std::filesystem::path database = "./cvdbot.db";
+    std::filesystem::path templates_dir = "./templates";
+    std::filesystem::path rules_dir = "./rules";
+    std::chrono::seconds poll_interval{60};
+};
+
+core::Result<Config> load_config(const std::filesystem::path& path);
+// `source` names the file in messages; `base_dir` resolves password_file paths.
+core::Result<Config> parse_config(std::string_view toml_text, const std::string& source,
+                                  const std::filesystem::path& base_dir);
+
+}  // namespace cvd::app

@@ -1,0 +1,170 @@
+#include "daemon.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace cvd::app {
+
+using core::Status;
+
+Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet templates, store::Store store,
+               const core::Clock& clock, const std::atomic<bool>& stop_requested)
+    : config_(std::move(config)),
+      rules_(std::move(rules)),
+      templates_(std::move(templates)),
+      store_(std::move(store)),
+      clock_(clock),
+      stop_requested_(stop_requested),
+      imap_(net::ImapSettings{config_.imap.url, config_.imap.user, config_.imap.password, config_.imap.mailbox}),
+      smtp_(net::SmtpSettings{config_.smtp.url, config_.smtp.user, config_.smtp.password}),
+      intake_(store_, templates_, rules_, config_, clock_) {}
+
+core::Result<CycleReport> Daemon::cycle() {
+    CycleReport report;
+    // Leftovers of an interrupted run first: stored but not yet processed.
+    if (auto s = process_pending(report); !s) return s.error();
+    if (auto s = fetch_and_process(report); !s) {
+        if (s.error().kind != core::ErrorKind::network && s.error().kind != core::ErrorKind::rejected)
+            return s.error();
+        report.imap_ok = false;
+        spdlog::error("IMAP {}: {}; will try again next cycle", config_.imap.url, s.error().message);
+    }
+    if (auto s = drain_outbox(report); !s) return s.error();
+    return report;
+}
+
+Status Daemon::fetch_and_process(CycleReport& report) {
+    auto status = imap_.select();
+    if (!status) return status.error();
+    const std::string& mailbox = config_.imap.mailbox;
+    auto known = store_.mailbox_state(mailbox);
+    if (!known) return known.error();
+    if (!*known || (*known)->uidvalidity != status->uidvalidity) {
+        if (*known)
+            spdlog::warn("mailbox {}: UIDVALIDITY changed from {} to {}; resynchronising (content hashes keep "
+                         "already processed mail from being processed again)",
+                         mailbox, (*known)->uidvalidity, status->uidvalidity);
+        if (auto s = store_.reset_mailbox(mailbox, status->uidvalidity); !s) return s;
+        known = store_.mailbox_state(mailbox);
+        if (!known) return known.error();
+    }
+    current_uidvalidity_ = status->uidvalidity;
+    if (auto s = mark_on_server(); !s) return s;
+
+    auto uids = imap_.uids_after((*known)->last_uid);
+    if (!uids) return uids.error();
+    for (const auto uid : *uids) {
+        if (stop_requested_) break;
+        auto raw = imap_.fetch(uid);
+        if (!raw) return raw.error();
+        // The raw bytes are stored before anything else happens.
+        auto stored = store_.store_fetched({mailbox, status->uidvalidity, uid}, *raw, clock_.now());
+        if (!stored) return stored.error();
+        ++report.fetched;
+        if (stored->outcome == store::FetchOutcome::duplicate) {
+            ++report.duplicates;
+            spdlog::info("UID {} duplicates stored message {}; not processed again", uid, stored->row_id);
+            continue;
+        }
+        if (auto s = intake_.process(stored->row_id); !s) return s;
+        ++report.processed;
+        if (auto s = mark_on_server(); !s) return s;
+    }
+    return {};
+}
+
+Status Daemon::process_pending(CycleReport& report) {
+    auto pending = store_.pending_inbound();
+    if (!pending) return pending.error();
+    for (const auto row_id : *pending) {
+        if (stop_requested_) break;
+        if (auto s = intake_.process(row_id); !s) return s;
+        ++report.processed;
+    }
+    return {};
+}
+
+// Flags (or moves) messages whose effects are committed. Only after the commit: a crash
+// before this leaves the message unflagged, and the stored state says it is done.
+Status Daemon::mark_on_server() {
+    auto todo = store_.awaiting_server_mark();
+    if (!todo) return todo.error();
+    for (const auto& m : *todo) {
+        if (!m.location || m.location->mailbox != config_.imap.mailbox ||
+            m.location->uidvalidity != current_uidvalidity_) {
+            // The UID means nothing any more on the server; nothing left to mark.
+            if (auto s = store_.mark_server_done(m.row_id); !s) return s;
+            continue;
+        }
+        const auto uid = m.location->uid;
+        auto done = config_.imap.processed_folder.empty() ? imap_.add_flags(uid, "\\Seen")
+                                                          : imap_.move(uid, config_.imap.processed_folder);
+        if (!done) return done.error();
+        if (auto s = store_.mark_server_done(m.row_id); !s) return s;
+    }
+    return {};
+}
+
+Status Daemon::drain_outbox(CycleReport& report) {
+    for (;;) {
+        if (stop_requested_) return {};
+        const auto now = clock_.now();
+        auto due = store_.due_outbox(now, 50);
+        if (!due) return due.error();
+        if (due->empty()) return {};
+        for (const auto& item : *due) {
+            auto sent = smtp_.send(net::SmtpEnvelope{item.envelope_from, item.recipients}, item.raw);
+            const int attempts = item.attempts + 1;
+            if (sent) {
+                if (auto s = store_.mark_sent(item.row_id, clock_.now()); !s) return s;
+                ++report.sent;
+                spdlog::info("sent <{}> to {}", item.message_id, item.recipients.front());
+                continue;
+            }
+            const auto& error = sent.error();
+            if (error.kind == core::ErrorKind::rejected || attempts >= rules_.outbox.max_attempts) {
+                if (auto s = store_.mark_failed(item.row_id, attempts, error.message, clock_.now()); !s) return s;
+                if (auto s = store_.audit({0, item.case_row_id, clock_.now(), "bot", "delivery_failed",
+                                           "<" + item.message_id + "> after " + std::to_string(attempts) +
+                                               " attempt(s): " + error.message,
+                                           item.message_row_id});
+                    !s)
+                    return s;
+                ++report.send_failed;
+                spdlog::error("giving up on <{}>: {}", item.message_id, error.message);
+                continue;
+            }
+            const auto delay = rules::retry_delay(rules_.outbox, attempts);
+            if (auto s = store_.mark_retry(item.row_id, attempts, now + delay, error.message); !s) return s;
+            ++report.send_deferred;
+            spdlog::warn("SMTP {}: {}; <{}> stays queued, retry in {} s", config_.smtp.url, error.message,
+                         item.message_id, delay.count());
+            // The server is not taking mail now: leave the rest for the next cycle.
+            return {};
+        }
+    }
+}
+
+Status Daemon::run_forever() {
+    spdlog::info("cvdbot running: {} mailbox {}, polling every {} s", config_.imap.url, config_.imap.mailbox,
+                 config_.poll_interval.count());
+    while (!stop_requested_) {
+        auto report = cycle();
+        if (!report) {
+            // Disk full, database locked: stop fetching, say so, try again later.
+            spdlog::error("cycle stopped: {}; retrying in {} s", core::describe(report.error()),
+                          config_.poll_interval.count());
+        } else if (report->fetched || report->sent || report->send_deferred || report->send_failed) {
+            spdlog::info("cycle: fetched {}, processed {}, sent {}, deferred {}, failed {}", report->fetched,
+                         report->processed, report->sent, report->send_deferred, report->send_failed);
+        }
+        const auto until = std::chrono::steady_clock::now() + config_.poll_interval;
+        while (!stop_requested_ && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    spdlog::info("cvdbot stopping");
+    return {};
+}
+
+}  // namespace cvd::app

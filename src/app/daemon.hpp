@@ -1,0 +1,59 @@
+#pragma once
+// One fetch-process-send cycle, and the loop that repeats it until told to stop.
+
+#include <atomic>
+#include <memory>
+
+#include "config.hpp"
+#include "cvdbot/core/result.hpp"
+#include "cvdbot/core/time.hpp"
+#include "cvdbot/net/imap_client.hpp"
+#include "cvdbot/net/smtp_client.hpp"
+#include "cvdbot/render/template_set.hpp"
+#include "cvdbot/rules/rule_set.hpp"
+#include "cvdbot/store/store.hpp"
+#include "intake.hpp"
+
+namespace cvd::app {
+
+struct CycleReport {
+    int fetched = 0;
+    int duplicates = 0;
+    int processed = 0;
+    int sent = 0;
+    int send_deferred = 0;
+    int send_failed = 0;
+    bool imap_ok = true;
+};
+
+class Daemon {
+public:
+    Daemon(Config config, rules::RuleSet rules, render::TemplateSet templates, store::Store store,
+           const core::Clock& clock, const std::atomic<bool>& stop_requested);
+
+    // Fetches what is new, processes everything pending, drains the outbox. A store error
+    // (disk full, locked) ends the cycle early and is returned.
+    core::Result<CycleReport> cycle();
+
+    // Cycles every poll interval until stop_requested; the current message is finished first.
+    core::Status run_forever();
+
+private:
+    core::Status fetch_and_process(CycleReport& report);
+    core::Status process_pending(CycleReport& report);
+    core::Status mark_on_server();
+    core::Status drain_outbox(CycleReport& report);
+
+    Config config_;
+    rules::RuleSet rules_;
+    render::TemplateSet templates_;
+    store::Store store_;
+    const core::Clock& clock_;
+    const std::atomic<bool>& stop_requested_;
+    net::ImapClient imap_;
+    net::SmtpClient smtp_;
+    Intake intake_;
+    std::uint32_t current_uidvalidity_ = 0;
+};
+
+}  // namespace cvd::app

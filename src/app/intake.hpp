@@ -1,0 +1,38 @@
+#pragma once
+// Processing one stored inbound message: parse, thread, decide (workflow::step), and
+// commit the new state, audit entries and outgoing mail in one transaction.
+
+#include <cstdint>
+#include <string>
+
+#include "config.hpp"
+#include "cvdbot/core/result.hpp"
+#include "cvdbot/core/time.hpp"
+#include "cvdbot/render/template_set.hpp"
+#include "cvdbot/rules/rule_set.hpp"
+#include "cvdbot/store/store.hpp"
+
+namespace cvd::app {
+
+// "ja" when the text contains kana or kanji, else "en".
+std::string detect_language(std::string_view text);
+
+class Intake {
+public:
+    Intake(store::Store& store, const render::TemplateSet& templates, const rules::RuleSet& rules,
+           const Config& config, const core::Clock& clock)
+        : store_(store), templates_(templates), rules_(rules), config_(config), clock_(clock) {}
+
+    // Bad input is not an error: it is recorded on the message (status failed/ignored) and
+    // logged. An error return means the store could not record anything (retry later).
+    core::Status process(std::int64_t message_row_id);
+
+private:
+    store::Store& store_;
+    const render::TemplateSet& templates_;
+    const rules::RuleSet& rules_;
+    const Config& config_;
+    const core::Clock& clock_;
+};
+
+}  // namespace cvd::app

@@ -1,0 +1,200 @@
+"""End to end through Dovecot and Postfix: a report becomes a case, the discoverer gets an
+acknowledgment, replies thread onto the case, nothing is processed or sent twice."""
+
+import datetime
+import os
+import signal
+import subprocess
+import time
+import unittest
+from email.utils import make_msgid, parsedate_to_datetime
+
+from mailtest import (CVDBOT, DOMAIN, CvdbotTestCase, addr, append_raw, fetch_all, mailstack, messages, report,
+                      send, send_raw, wait_count, wait_for)
+
+
+class Intake(CvdbotTestCase):
+    def deliver_report(self, msg, user="bot", count=1):
+        send(msg)
+        wait_count(user, count)
+
+    def test_report_opens_case_and_is_acknowledged(self):
+        msg = report(subject="XSS in product X / 製品Xの脆弱性")
+        self.deliver_report(msg)
+        self.run_once()
+
+        ack = wait_count("discoverer", 1)
+        acks = messages("discoverer")
+        self.assertEqual(len(acks), 1)
+        ack = acks[0]
+        year = datetime.datetime.now(datetime.timezone.utc).year
+        tag = f"[CVD#{year}-0001]"
+        self.assertIn(tag, ack["Subject"])
+        self.assertIn("受付", ack["Subject"])
+        self.assertEqual(ack["Auto-Submitted"], "auto-replied")
+        self.assertEqual(ack["In-Reply-To"].strip(), msg["Message-ID"].strip())
+        self.assertIn(msg["Message-ID"].strip(), ack["References"])
+        self.assertTrue(ack["Message-ID"].strip().endswith(f"@{DOMAIN}>"))
+        self.assertNotEqual(ack["Message-ID"], msg["Message-ID"])
+        self.assertEqual(ack["To"].addresses[0].addr_spec, addr("discoverer"))
+        self.assertEqual(ack["From"].addresses[0].addr_spec, addr("bot"))
+        self.assertEqual(ack["Reply-To"].addresses[0].addr_spec, f"bot+cvd-{year}-0001@{DOMAIN}")
+        sent = parsedate_to_datetime(ack["Date"])
+        self.assertLess(abs((datetime.datetime.now(datetime.timezone.utc) - sent).total_seconds()), 300)
+        self.assertEqual(ack.get_content_type(), "text/plain")
+        self.assertEqual(ack.get_content_charset(), "utf-8")
+        body = ack.get_content()
+        self.assertIn(f"CVD#{year}-0001", body)
+        self.assertIn("受け付けました", body)
+        self.assertIn("Thank you for your vulnerability report", body)
+
+        listing = self.cvdbot("case", "list").stdout
+        self.assertIn(f"CVD#{year}-0001", listing)
+        self.assertIn(addr("discoverer"), listing)
+        self.assertIn("received", listing)
+        show = self.cvdbot("case", "show", f"CVD#{year}-0001").stdout
+        self.assertIn("discoverer", show)
+        self.assertIn("inbound", show)
+        self.assertIn("outbound", show)
+        self.assertIn("case_opened", show)
+        # The report is flagged \Seen on the server once its effects are committed.
+        self.assertEqual(self.db("SELECT count(*) FROM messages WHERE server_done = 1")[0][0], 1)
+
+    def test_replies_join_the_same_case_by_tag_references_and_reply_address(self):
+        self.deliver_report(report())
+        self.run_once()
+        wait_count("discoverer", 1)
+        ack = messages("discoverer")[0]
+        year = datetime.datetime.now(datetime.timezone.utc).year
+        case = f"CVD#{year}-0001"
+
+        by_tag = report(subject="Re: " + str(ack["Subject"]), body="More details.\n",
+                        In_Reply_To=ack["Message-ID"], References=ack["Message-ID"])
+        by_references = report(subject="another subject without the tag", body="Even more.\n",
+                               In_Reply_To=ack["Message-ID"], References=ack["Message-ID"])
+        by_address = report(subject="no tag, no references", body="Via the case address.\n")
+        by_address.replace_header("To", ack["Reply-To"])
+        for count, msg in enumerate([by_tag, by_references, by_address], start=2):
+            self.deliver_report(msg, count=count)
+        self.run_once()
+
+        self.assertEqual(self.db("SELECT count(*) FROM cases")[0][0], 1)
+        rows = self.db("SELECT status, status_reason FROM messages m JOIN cases c ON c.id = m.case_id "
+                       "WHERE m.direction = 'inbound' ORDER BY m.id")
+        self.assertEqual([r[0] for r in rows], ["processed"] * 4)
+        self.assertEqual([r[1] for r in rows], ["opened a new case", "threaded by subject tag",
+                                                "threaded by references", "threaded by reply address"])
+        listing = self.cvdbot("case", "list").stdout
+        self.assertNotIn(f"CVD#{year}-0002", listing)
+        self.assertIn(case, listing)
+        # Replies are correspondence: no second acknowledgment.
+        time.sleep(0.5)
+        self.assertEqual(len(fetch_all("discoverer")), 1)
+
+    def test_running_again_processes_and_sends_nothing_twice(self):
+        self.deliver_report(report())
+        self.run_once()
+        wait_count("discoverer", 1)
+        for _ in range(2):
+            out = self.run_once()
+            self.assertIn("fetched 0", out.stderr)
+        time.sleep(0.5)
+        self.assertEqual(len(fetch_all("discoverer")), 1)
+        self.assertEqual(self.db("SELECT count(*) FROM messages WHERE direction = 'inbound'")[0][0], 1)
+        self.assertEqual(self.db("SELECT count(*) FROM outbox")[0][0], 1)
+
+    def test_uidvalidity_change_resyncs_without_processing_twice(self):
+        self.deliver_report(report())
+        self.run_once()
+        wait_count("discoverer", 1)
+        # Pretend the server announced a new UIDVALIDITY: every UID is fetched again.
+        self.db_exec("UPDATE mailbox_state SET uidvalidity = uidvalidity + 1")
+        out = self.run_once()
+        self.assertIn("fetched 1 (duplicates 1)", out.stderr)
+        self.assertIn("UIDVALIDITY changed", out.stderr)
+        time.sleep(0.5)
+        self.assertEqual(len(fetch_all("discoverer")), 1)
+        self.assertEqual(self.db("SELECT count(*) FROM cases")[0][0], 1)
+
+    def db_exec(self, sql):
+        import sqlite3
+        conn = sqlite3.connect(self.db_path)
+        conn.execute(sql)
+        conn.commit()
+        conn.close()
+
+    def test_smtp_outage_delays_the_acknowledgment_and_delivers_it_once(self):
+        self.deliver_report(report(sender="discoverer2"))
+        mailstack("stop-smtp")
+        try:
+            out = self.run_once()
+            self.assertIn("deferred 1", out.stderr)
+            self.assertEqual(self.db("SELECT state, attempts FROM outbox"), [("queued", 1)])
+            self.assertIn("stays queued", out.stderr)
+        finally:
+            mailstack("start-smtp")
+        time.sleep(self.retry_seconds + 0.2)
+        out = self.run_once()
+        self.assertIn("sent 1", out.stderr)
+        wait_count("discoverer2", 1)
+        self.run_once()
+        time.sleep(0.5)
+        self.assertEqual(len(fetch_all("discoverer2")), 1)
+        self.assertEqual(self.db("SELECT state FROM outbox"), [("sent",)])
+
+    def test_automatic_mail_opens_no_case_and_gets_no_reply(self):
+        self.deliver_report(report(subject="Out of office", Auto_Submitted="auto-replied"))
+        self.run_once()
+        self.assertEqual(self.db("SELECT count(*) FROM cases")[0][0], 0)
+        self.assertEqual(self.db("SELECT status FROM messages"), [("ignored",)])
+        time.sleep(0.5)
+        self.assertEqual(len(fetch_all("discoverer")), 0)
+
+
+class BadInput(CvdbotTestCase):
+    def test_bad_messages_are_kept_logged_and_processing_goes_on(self):
+        bad = [
+            b"",
+            b"Subject: no sender at all\r\n\r\nbody\r\n",
+            bytes(range(256)) * 8,
+            b"From: \x00\xff\xfe garbage\r\nSubject: \x80\x81\r\n\r\n\x00\x00\x00",
+        ]
+        for raw in bad:
+            append_raw("bot", raw if raw else b"\r\n")
+        good = report(subject="a real report after the garbage")
+        send(good)
+        wait_count("bot", len(bad) + 1)
+        out = self.run_once()
+        self.assertIn("no usable sender address", out.stderr)
+        statuses = self.db("SELECT status FROM messages WHERE direction = 'inbound' ORDER BY id")
+        self.assertEqual([s[0] for s in statuses], ["failed"] * len(bad) + ["processed"])
+        # Every raw message is kept.
+        self.assertEqual(self.db("SELECT count(*) FROM raw_messages r JOIN messages m ON m.id = r.message_id "
+                                 "WHERE m.direction = 'inbound'")[0][0], len(bad) + 1)
+        self.assertEqual(self.db("SELECT count(*) FROM cases")[0][0], 1)
+        wait_count("discoverer", 1)
+
+
+class Daemon(CvdbotTestCase):
+    def test_daemon_polls_and_stops_cleanly_on_sigterm(self):
+        proc = subprocess.Popen([CVDBOT, "--config", self.config, "run"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            send(report())
+            wait_count("discoverer", 1, timeout=15)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=15)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("cvdbot stopping", err)
+
+    def test_bad_configuration_stops_start_up_with_file_line_and_key(self):
+        with open(self.config, "a") as f:
+            f.write("bogus_key = 1\n")
+        proc = self.cvdbot("run", "--once", check=False)
+        self.assertEqual(proc.returncode, 78)
+        self.assertRegex(proc.stderr, r"cvdbot\.toml:\d+: daemon\.bogus_key: unknown key")
+
+
+if __name__ == "__main__":
+    unittest.main()
