@@ -1,0 +1,230 @@
+// Address lists are split on the raw bytes and decoded per display name afterwards: decoded
+// names may contain commas and quotes of their own.
+
+#include "cvdbot/mail/address.hpp"
+
+#include <cctype>
+
+#include "cvdbot/core/text.hpp"
+#include "cvdbot/mail/charset.hpp"
+#include "cvdbot/mail/encoded_words.hpp"
+
+namespace cvd::mail {
+namespace {
+
+// Length of an encoded word starting at `i` ("=?cs?X?text?=" without whitespace), or 0.
+std::size_t encoded_word_length(std::string_view s, std::size_t i) {
+    if (s.substr(i, 2) != "=?") return 0;
+    int questions = 0;
+    for (std::size_t k = i + 2; k < s.size() && k < i + 400; ++k) {
+        char c = s[k];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 0;
+        if (c == '?') {
+            ++questions;
+            if (questions >= 3 && k + 1 < s.size() && s[k + 1] == '=') return k + 2 - i;
+        }
+    }
+    return 0;
+}
+
+struct Chunk {
+    std::string text;      // the mailbox with comments removed
+    std::string comments;  // joined comment text (old-style "addr (Name)")
+};
+
+std::vector<Chunk> split_mailboxes(std::string_view s, std::vector<std::string>* warnings) {
+    std::vector<Chunk> chunks(1);
+    bool quoted = false;
+    int comment = 0;
+    bool angle = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        Chunk& cur = chunks.back();
+        if (comment > 0) {
+            if (c == '\\' && i + 1 < s.size()) {
+                cur.comments.push_back(s[++i]);
+            } else if (c == '(') {
+                ++comment;
+            } else if (c == ')') {
+                if (--comment == 0) cur.comments.push_back(' ');
+            } else {
+                cur.comments.push_back(c);
+            }
+            continue;
+        }
+        if (quoted) {
+            cur.text.push_back(c);
+            if (c == '\\' && i + 1 < s.size()) {
+                cur.text.push_back(s[++i]);
+            } else if (c == '"') {
+                quoted = false;
+            }
+            continue;
+        }
+        if (std::size_t n = angle ? 0 : encoded_word_length(s, i)) {
+            cur.text.append(s.substr(i, n));
+            i += n - 1;
+            continue;
+        }
+        switch (c) {
+            case '"':
+                quoted = true;
+                cur.text.push_back(c);
+                break;
+            case '(':
+                comment = 1;
+                break;
+            case '<':
+                angle = true;
+                cur.text.push_back(c);
+                break;
+            case '>':
+                angle = false;
+                cur.text.push_back(c);
+                break;
+            case ':':
+                if (angle) {
+                    cur.text.push_back(c);
+                } else {
+                    cur.text.clear();  // "group name:" — the name is not an address
+                    cur.comments.clear();
+                }
+                break;
+            case ',':
+            case ';':
+                if (angle) {
+                    cur.text.push_back(c);  // obsolete route "<@a,@b:x@y>"
+                } else {
+                    chunks.emplace_back();
+                }
+                break;
+            default:
+                cur.text.push_back(c);
+        }
+    }
+    if (quoted && warnings) warnings->push_back("address list has an unterminated quote");
+    if (comment > 0 && warnings) warnings->push_back("address list has an unterminated comment");
+    return chunks;
+}
+
+std::string unquote(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '"') continue;
+        if (c == '\\' && i + 1 < s.size()) c = s[++i];
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::string remove_spaces_outside_quotes(std::string_view s) {
+    std::string out;
+    bool quoted = false;
+    for (char c : s) {
+        if (c == '"') quoted = !quoted;
+        if (!quoted && (c == ' ' || c == '\t')) continue;
+        out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<Address> parse_address_list(std::string_view raw_value,
+                                        std::vector<std::string>* warnings) {
+    std::string unfolded;
+    for (char c : raw_value)
+        if (c != '\r' && c != '\n') unfolded.push_back(c);
+    std::vector<Address> out;
+    for (Chunk& chunk : split_mailboxes(unfolded, warnings)) {
+        std::string_view text = core::trim(chunk.text);
+        if (text.empty()) continue;
+        Address a;
+        std::size_t lt = text.find('<');
+        std::string display_raw;
+        std::string addr;
+        if (lt != std::string_view::npos) {
+            display_raw = std::string(core::trim(text.substr(0, lt)));
+            std::size_t gt = text.find('>', lt);
+            if (gt == std::string_view::npos) {
+                if (warnings)
+                    warnings->push_back("address without closing '>': " + std::string(text));
+                addr = std::string(text.substr(lt + 1));
+            } else {
+                addr = std::string(text.substr(lt + 1, gt - lt - 1));
+            }
+            // Obsolete source route "@relay1,@relay2:user@host".
+            if (!addr.empty() && addr.front() == '@') {
+                std::size_t colon = addr.find(':');
+                addr = colon == std::string::npos ? std::string() : addr.substr(colon + 1);
+            }
+        } else {
+            addr = std::string(text);
+            display_raw = std::string(core::trim(chunk.comments));
+        }
+        addr = remove_spaces_outside_quotes(core::trim(addr));
+        if (!display_raw.empty())
+            a.display_name = decode_header_value(unquote(display_raw), warnings);
+        if (!addr.empty() && !core::is_valid_utf8(addr)) addr = to_utf8(addr, "", warnings);
+        for (char& c : addr)
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+        a.address = std::move(addr);
+        if (a.address.empty() && a.display_name.empty()) continue;
+        if (a.address.empty() && warnings)
+            warnings->push_back("mailbox without an address: \"" + a.display_name + "\"");
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+bool is_plausible_addr_spec(std::string_view address) {
+    if (address.empty() || address.size() > 254) return false;
+    std::size_t at = address.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) return false;
+    std::string_view local = address.substr(0, at);
+    std::string_view domain = address.substr(at + 1);
+    if (local.size() > 64) return false;
+    auto is_atext = [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        if (u >= 0x80 || u <= 0x20) return false;
+        return std::string_view("()<>[]:;@\\,.\"").find(c) == std::string_view::npos;
+    };
+    auto dot_atom = [&](std::string_view s) {
+        if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            if (s[i] == '.') {
+                if (s[i - 1] == '.') return false;
+            } else if (!is_atext(s[i])) {
+                return false;
+            }
+        }
+        return true;
+    };
+    if (local.front() == '"') {
+        if (local.size() < 2 || local.back() != '"') return false;
+        for (std::size_t i = 1; i + 1 < local.size(); ++i) {
+            auto u = static_cast<unsigned char>(local[i]);
+            if (u < 0x20 || u >= 0x7F) return false;
+            if (local[i] == '\\')
+                ++i;
+            else if (local[i] == '"')
+                return false;
+        }
+    } else if (!dot_atom(local)) {
+        return false;
+    }
+    if (domain.front() == '[') {
+        if (domain.back() != ']') return false;
+        for (char c : domain.substr(1, domain.size() - 2))
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '-'))
+                return false;
+        return true;
+    }
+    if (!dot_atom(domain)) return false;
+    for (char c : domain)  // host names: letters, digits, hyphens
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-')) return false;
+    return true;
+}
+
+}  // namespace cvd::mail

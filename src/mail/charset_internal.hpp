@@ -1,0 +1,28 @@
+#pragma once
+// Conversion primitives shared by charset.cpp and iso2022jp.cpp.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace cvd::mail::detail {
+
+// Converts with a cached iconv (or ICU) converter from `charset` to UTF-8, replacing each
+// invalid sequence with U+FFFD. Returns false (and leaves `out` alone) when neither library
+// knows the charset. `bad` counts replaced sequences.
+bool convert_to_utf8(std::string_view bytes, const std::string& charset, std::string& out,
+                     std::size_t& bad);
+
+// ISO-2022-JP (any of its common variants, Microsoft extensions included) → UTF-8.
+std::string iso2022jp_to_utf8(std::string_view bytes, std::size_t& bad,
+                              std::size_t& unterminated_lines);
+
+inline bool is_ascii(std::string_view s) {
+    for (unsigned char c : s)
+        if (c >= 0x80) return false;
+    return true;
+}
+
+void append_replacement(std::string& out);
+
+}  // namespace cvd::mail::detail

@@ -1,0 +1,252 @@
+// The MIME tree is walked by our own code rather than mimetic's MimeEntity: mimetic recurses
+// without a depth bound (200,000 nested multiparts overflow the stack) and has no part limit.
+// Body decoding goes through transfer_coding (mimetic's quoted-printable decoder).
+
+#include "mime_walk.hpp"
+
+#include "cvdbot/core/text.hpp"
+#include "cvdbot/mail/charset.hpp"
+#include "cvdbot/mail/html_text.hpp"
+#include "params.hpp"
+#include "transfer_coding.hpp"
+
+namespace cvd::mail::detail {
+namespace {
+
+constexpr int hard_depth_cap = 64;  // the walk recurses: never trust a caller's limit blindly
+
+struct Split {
+    std::vector<std::string_view> parts;
+    bool found = false;   // at least one delimiter line
+    bool closed = false;  // the close delimiter was seen
+    bool truncated = false;
+};
+
+bool only_space(std::string_view s) {
+    for (char c : s)
+        if (c != ' ' && c != '\t' && c != '\r') return false;
+    return true;
+}
+
+Split split_multipart(std::string_view body, std::string_view boundary, std::size_t max_parts) {
+    Split r;
+    const std::string delim = "--" + std::string(boundary);
+    std::size_t pos = 0;
+    std::size_t content_start = std::string_view::npos;
+    while (true) {
+        std::size_t hit = body.find(delim, pos);
+        if (hit == std::string_view::npos) break;
+        pos = hit + 1;
+        if (hit != 0 && body[hit - 1] != '\n') continue;
+        std::size_t eol = body.find('\n', hit);
+        std::size_t line_end = eol == std::string_view::npos ? body.size() : eol;
+        std::string_view after = body.substr(hit + delim.size(), line_end - hit - delim.size());
+        bool close = after.substr(0, 2) == "--";     // "--b--junk" closes too, as in every client
+        if (!close && !only_space(after)) continue;  // a longer boundary that starts like ours
+        if (content_start != std::string_view::npos) {
+            std::size_t end = hit;
+            if (end > content_start && body[end - 1] == '\n') --end;  // the CRLF before "--"
+            if (end > content_start && body[end - 1] == '\r') --end;
+            if (r.parts.size() >= max_parts) {
+                r.truncated = true;
+                return r;
+            }
+            r.parts.push_back(body.substr(content_start, end - content_start));
+        }
+        r.found = true;
+        if (close) {
+            r.closed = true;
+            return r;
+        }
+        content_start = eol == std::string_view::npos ? body.size() : eol + 1;
+        pos = content_start;
+    }
+    if (content_start != std::string_view::npos) {
+        if (r.parts.size() >= max_parts)
+            r.truncated = true;
+        else
+            r.parts.push_back(body.substr(content_start));
+    }
+    return r;
+}
+
+std::string decode_transfer(std::string_view body, const std::string& cte,
+                            std::vector<std::string>& warnings, const std::string& where) {
+    if (cte.empty() || cte == "7bit" || cte == "8bit" || cte == "binary") return std::string(body);
+    if (cte == "base64") {
+        std::size_t invalid = 0;
+        std::string out = decode_base64(body, &invalid);
+        if (invalid)
+            warnings.push_back(where + ": invalid base64 (" + std::to_string(invalid) +
+                               " byte(s) skipped)");
+        return out;
+    }
+    if (cte == "quoted-printable") return decode_quoted_printable(body);
+    warnings.push_back(where + ": unknown Content-Transfer-Encoding \"" + cte + "\"; read as is");
+    return std::string(body);
+}
+
+std::string normalize_newlines(std::string s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\r') {
+            out.push_back('\n');
+            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
+void append_text(Collected& out, std::string text, bool from_plain, const std::string& charset) {
+    if (!out.has_text) out.charset = charset;
+    if (!out.text.empty() && !text.empty() && out.text.back() != '\n') out.text.push_back('\n');
+    out.text += text;
+    // A text is a sequence of lines; the line end before a boundary belongs to the boundary.
+    if (!out.text.empty() && out.text.back() != '\n') out.text.push_back('\n');
+    out.has_text = true;
+    out.text_from_plain = out.text_from_plain || from_plain;
+}
+
+void merge(Collected& into, Collected&& from) {
+    if (from.has_text) append_text(into, std::move(from.text), from.text_from_plain, from.charset);
+    for (auto& a : from.attachments) into.attachments.push_back(std::move(a));
+    for (auto& f : from.forwarded) into.forwarded.push_back(std::move(f));
+    into.delivery_status = into.delivery_status || from.delivery_status;
+}
+
+bool count_part(WalkState& state, std::vector<std::string>& warnings) {
+    if (state.parts >= state.limits.max_parts) {
+        if (!state.parts_warned)
+            warnings.push_back("more than " + std::to_string(state.limits.max_parts) +
+                               " MIME parts; the rest are ignored");
+        state.parts_warned = true;
+        return false;
+    }
+    ++state.parts;
+    return true;
+}
+
+void walk_multipart(const ParamValue& ct, std::string_view body, WalkState& state, int depth,
+                    const std::string& where, Collected& out, std::vector<std::string>& warnings) {
+    std::string boundary = ct.raw("boundary");
+    Split split;
+    if (!boundary.empty()) split = split_multipart(body, boundary, state.limits.max_parts);
+    if (boundary.empty() || !split.found) {
+        warnings.push_back(
+            where + ": " + ct.value +
+            (boundary.empty() ? " without a boundary" : " whose boundary never occurs") +
+            "; body read as plain text");
+        append_text(out, normalize_newlines(to_utf8(body, "", &warnings)), true, "");
+        return;
+    }
+    if (!split.closed && !split.truncated)
+        warnings.push_back(where + ": multipart has no closing boundary");
+    if (split.truncated)
+        warnings.push_back(where + ": more than " + std::to_string(state.limits.max_parts) +
+                           " parts; the rest are ignored");
+    std::string_view child_default =
+        ct.value == "multipart/digest" ? "message/rfc822" : "text/plain";
+    const bool alternative = ct.value == "multipart/alternative";
+    std::vector<Collected> alternatives;
+    for (std::size_t i = 0; i < split.parts.size(); ++i) {
+        if (!count_part(state, warnings)) break;
+        std::string child_where = where + "." + std::to_string(i + 1);
+        HeaderBlock child = parse_header_block(split.parts[i], state.limits, warnings, child_where);
+        if (alternative) {
+            alternatives.emplace_back();
+            walk_entity(child, child.body, state, depth + 1, child_default, child_where,
+                        alternatives.back(), warnings);
+        } else {
+            walk_entity(child, child.body, state, depth + 1, child_default, child_where, out,
+                        warnings);
+        }
+    }
+    if (!alternative) return;
+    // Prefer the plain-text rendering; otherwise the first that yields text at all.
+    Collected* chosen = nullptr;
+    for (auto& a : alternatives)
+        if (!chosen && a.has_text && a.text_from_plain && !core::trim(a.text).empty()) chosen = &a;
+    for (auto& a : alternatives)
+        if (!chosen && a.has_text) chosen = &a;
+    if (!chosen && !alternatives.empty()) chosen = &alternatives.front();
+    if (chosen) merge(out, std::move(*chosen));
+}
+
+}  // namespace
+
+void walk_entity(const HeaderBlock& header, std::string_view body, WalkState& state, int depth,
+                 std::string_view default_type, const std::string& where, Collected& out,
+                 std::vector<std::string>& warnings) {
+    const int max_depth = std::min(state.limits.max_depth, hard_depth_cap);
+    ParamValue ct;
+    if (const std::string* raw = header.find("Content-Type")) {
+        ct = parse_param_value(*raw, &warnings);
+        if (ct.value.find('/') == std::string::npos || ct.value.front() == '/' ||
+            ct.value.back() == '/') {
+            warnings.push_back(where + ": malformed Content-Type \"" + ct.value + "\"; read as " +
+                               std::string(default_type));
+            ct.value = std::string(default_type);
+        }
+    } else {
+        ct.value = std::string(default_type);
+    }
+    std::string cte;
+    if (const std::string* raw = header.find("Content-Transfer-Encoding"))
+        cte = core::to_lower_ascii(core::trim(parse_param_value(*raw, nullptr).value));
+    ParamValue disposition;
+    if (const std::string* raw = header.find("Content-Disposition"))
+        disposition = parse_param_value(*raw, &warnings);
+    std::string filename = disposition.text("filename", &warnings);
+    if (filename.empty()) filename = ct.text("name", &warnings);
+    const bool is_attachment = disposition.value == "attachment";
+
+    if (ct.value.starts_with("multipart/")) {
+        if (depth >= max_depth) {
+            warnings.push_back(where + ": MIME nesting deeper than " + std::to_string(max_depth) +
+                               "; part ignored");
+            return;
+        }
+        walk_multipart(ct, body, state, depth, where, out, warnings);
+        return;
+    }
+
+    std::string decoded = decode_transfer(body, cte, warnings, where);
+    if (ct.value == "message/rfc822" || ct.value == "message/global" ||
+        ct.value == "text/rfc822-headers") {
+        if (depth + 1 >= max_depth) {
+            warnings.push_back(where + ": forwarded message nested too deep; kept as attachment");
+        } else {
+            out.forwarded.push_back(parse_at_depth(decoded, state, depth + 1));
+            return;
+        }
+    }
+    if (ct.value == "message/delivery-status" || ct.value == "message/global-delivery-status")
+        out.delivery_status = true;
+
+    const bool readable_text = ct.value == "text/plain" || ct.value == "text/html";
+    if (readable_text && !is_attachment && filename.empty()) {
+        std::string charset = normalize_charset_name(ct.raw("charset"));
+        std::vector<std::string> charset_warnings;
+        std::string text = to_utf8(decoded, charset, &charset_warnings);
+        for (auto& w : charset_warnings) warnings.push_back(where + ": " + w);
+        if (charset.empty() || charset == "us-ascii") {
+            std::string detected = detect_charset(decoded);
+            if (!detected.empty()) charset = detected;
+        }
+        bool plain = ct.value == "text/plain";
+        if (!plain) text = html_to_text(text);
+        append_text(out, normalize_newlines(std::move(text)), plain,
+                    charset.empty() ? "us-ascii" : charset);
+        return;
+    }
+    Attachment a;
+    a.filename = std::move(filename);
+    a.content_type = ct.value;
+    a.bytes = std::move(decoded);
+    out.attachments.push_back(std::move(a));
+}
+
+}  // namespace cvd::mail::detail

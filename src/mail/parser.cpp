@@ -1,0 +1,100 @@
+#include "cvdbot/mail/parser.hpp"
+
+#include <cstring>
+
+#include "automatic.hpp"
+#include "cvdbot/core/text.hpp"
+#include "cvdbot/mail/address.hpp"
+#include "cvdbot/mail/date.hpp"
+#include "cvdbot/mail/encoded_words.hpp"
+#include "mime_walk.hpp"
+#include "params.hpp"
+
+namespace cvd::mail {
+namespace detail {
+namespace {
+
+void fill_envelope(const HeaderBlock& h, Message& m) {
+    auto& w = m.warnings;
+    for (const auto& f : h.fields) m.headers.emplace_back(f.name, decode_header_value(f.value, &w));
+
+    std::size_t from_count = 0;
+    for (const auto& f : h.fields) {
+        if (core::iequals_ascii(f.name, "From")) {
+            if (++from_count > 1) {
+                w.push_back("more than one From header; the first is used");
+                continue;
+            }
+            auto list = parse_address_list(f.value, &w);
+            if (list.size() > 1) w.push_back("From lists several mailboxes; the first is used");
+            if (!list.empty()) m.from = std::move(list.front());
+        } else if (core::iequals_ascii(f.name, "To")) {
+            for (auto& a : parse_address_list(f.value, &w)) m.to.push_back(std::move(a));
+        } else if (core::iequals_ascii(f.name, "Cc")) {
+            for (auto& a : parse_address_list(f.value, &w)) m.cc.push_back(std::move(a));
+        } else if (core::iequals_ascii(f.name, "Reply-To")) {
+            for (auto& a : parse_address_list(f.value, &w)) m.reply_to.push_back(std::move(a));
+        }
+    }
+    if (const std::string* v = h.find("Subject")) m.subject = decode_header_value(*v, &w);
+    if (const std::string* v = h.find("Message-ID")) {
+        auto ids = parse_message_ids(*v);
+        if (!ids.empty()) m.message_id = ids.front();
+        if (ids.empty()) w.push_back("unreadable Message-ID");
+    }
+    if (const std::string* v = h.find("In-Reply-To")) m.in_reply_to = parse_message_ids(*v);
+    if (const std::string* v = h.find("References")) m.references = parse_message_ids(*v);
+    if (const std::string* v = h.find("Date")) m.date = parse_rfc5322_date(*v, &w);
+}
+
+}  // namespace
+
+Message parse_at_depth(std::string_view raw, WalkState& state, int depth) {
+    Message m;
+    const std::string where = depth == 0 ? "message" : "forwarded message";
+    if (raw.empty()) {
+        m.warnings.push_back(where + ": empty input");
+        return m;
+    }
+    if (depth == 0 && std::memchr(raw.data(), '\0', raw.size()))
+        m.warnings.push_back("message contains NUL bytes");
+    HeaderBlock h = parse_header_block(raw, state.limits, m.warnings, where);
+    fill_envelope(h, m);
+    if (!h.fields.empty() && !h.find("From")) m.warnings.push_back(where + ": no From header");
+
+    Collected collected;
+    walk_entity(h, h.body, state, depth, "text/plain", where, collected, m.warnings);
+    m.text_body = std::move(collected.text);
+    m.text_charset = std::move(collected.charset);
+    m.attachments = std::move(collected.attachments);
+    m.forwarded = std::move(collected.forwarded);
+
+    ParamValue ct;
+    if (const std::string* v = h.find("Content-Type")) ct = parse_param_value(*v, nullptr);
+    m.automatic = classify_automatic(m, ct.value, ct.raw("report-type"), collected.delivery_status);
+    return m;
+}
+
+}  // namespace detail
+
+Message parse_message(std::string_view raw, const ParseLimits& limits) {
+    detail::WalkState state{limits};
+    std::string truncated_warning;
+    if (raw.size() > limits.max_message_bytes) {
+        truncated_warning = "message of " + std::to_string(raw.size()) + " bytes exceeds " +
+                            std::to_string(limits.max_message_bytes) + "; the rest is ignored";
+        raw = raw.substr(0, limits.max_message_bytes);
+    }
+    try {
+        Message m = detail::parse_at_depth(raw, state, 0);
+        if (!truncated_warning.empty()) m.warnings.insert(m.warnings.begin(), truncated_warning);
+        return m;
+    } catch (const std::exception& e) {
+        // Only allocation failure should get here; the promise is a Message regardless.
+        Message m;
+        m.warnings.push_back(std::string("parser failed: ") + e.what());
+        return m;
+    }
+}
+
+}  // namespace cvd::mail

@@ -1,0 +1,166 @@
+// Body codecs. Quoted-printable decoding uses mimetic's decoder, which is lenient in the
+// ways mail needs. Base64 is our own: mimetic's decoder turns a stray "====" into a garbage
+// byte, and counting invalid input for warnings needs a pass over the bytes anyway.
+
+#include "transfer_coding.hpp"
+
+#include <mimetic/codec/code.h>
+#include <mimetic/codec/qp.h>
+
+#include <array>
+#include <iterator>
+
+namespace cvd::mail::detail {
+namespace {
+
+constexpr std::array<signed char, 256> make_b64_table() {
+    std::array<signed char, 256> t{};
+    for (auto& v : t) v = -1;
+    const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < 64; ++i)
+        t[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
+    return t;
+}
+constexpr auto b64_table = make_b64_table();
+constexpr char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::string decode_base64(std::string_view in, std::size_t* invalid) {
+    std::string out;
+    out.reserve(in.size() / 4 * 3 + 3);
+    unsigned quantum = 0;
+    int n = 0;
+    std::size_t bad = 0;
+    for (char ch : in) {
+        auto c = static_cast<unsigned char>(ch);
+        int v = b64_table[c];
+        if (v >= 0) {
+            quantum = (quantum << 6) | static_cast<unsigned>(v);
+            if (++n == 4) {
+                out.push_back(static_cast<char>(quantum >> 16));
+                out.push_back(static_cast<char>(quantum >> 8));
+                out.push_back(static_cast<char>(quantum));
+                quantum = 0;
+                n = 0;
+            }
+        } else if (c == '=') {
+            // Padding ends a quantum; '=' where no quantum is open is noise.
+            if (n == 2) {
+                out.push_back(static_cast<char>(quantum >> 4));
+            } else if (n == 3) {
+                out.push_back(static_cast<char>(quantum >> 10));
+                out.push_back(static_cast<char>(quantum >> 2));
+            } else if (n == 1) {
+                ++bad;
+            }
+            quantum = 0;
+            n = 0;
+        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+            ++bad;
+        }
+    }
+    if (n == 2) out.push_back(static_cast<char>(quantum >> 4));
+    if (n == 3) {
+        out.push_back(static_cast<char>(quantum >> 10));
+        out.push_back(static_cast<char>(quantum >> 2));
+    }
+    if (n == 1) ++bad;
+    if (invalid) *invalid += bad;
+    return out;
+}
+
+std::string decode_quoted_printable(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    mimetic::QP::Decoder decoder;
+    mimetic::decode(in.begin(), in.end(), decoder, std::back_inserter(out));
+    return out;
+}
+
+std::string decode_q(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '_') {
+            out.push_back(' ');
+        } else if (c == '=' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
+                   hex_value(in[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::string encode_base64_lines(std::string_view in) {
+    std::string out;
+    out.reserve(in.size() * 4 / 3 + in.size() / 38 + 8);
+    std::size_t line = 0;
+    for (std::size_t i = 0; i < in.size(); i += 3) {
+        unsigned q = static_cast<unsigned char>(in[i]) << 16;
+        std::size_t left = in.size() - i;
+        if (left > 1) q |= static_cast<unsigned char>(in[i + 1]) << 8;
+        if (left > 2) q |= static_cast<unsigned char>(in[i + 2]);
+        out.push_back(b64_alphabet[(q >> 18) & 63]);
+        out.push_back(b64_alphabet[(q >> 12) & 63]);
+        out.push_back(left > 1 ? b64_alphabet[(q >> 6) & 63] : '=');
+        out.push_back(left > 2 ? b64_alphabet[q & 63] : '=');
+        line += 4;
+        if (line >= 76) {
+            out += "\r\n";
+            line = 0;
+        }
+    }
+    if (line) out += "\r\n";
+    return out;
+}
+
+std::string encode_quoted_printable(std::string_view text) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size() * 11 / 10 + 16);
+    std::size_t col = 0;
+    auto put = [&](std::string_view piece) {
+        if (col + piece.size() > 75) {  // leave room for the soft break's '='
+            out += "=\r\n";
+            col = 0;
+        }
+        out += piece;
+        col += piece.size();
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+            out += "\r\n";
+            col = 0;
+            ++i;
+            continue;
+        }
+        bool line_end_next = i + 1 == text.size() || text[i + 1] == '\r';
+        bool safe =
+            (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !line_end_next);
+        // A leading '.' or "From " would be altered by some transports: encode them.
+        if (col == 0 && (c == '.' || (c == 'F' && text.substr(i, 5) == "From "))) safe = false;
+        if (safe) {
+            char s[1] = {static_cast<char>(c)};
+            put(std::string_view(s, 1));
+        } else {
+            char s[3] = {'=', hex[c >> 4], hex[c & 15]};
+            put(std::string_view(s, 3));
+        }
+    }
+    return out;
+}
+
+}  // namespace cvd::mail::detail
