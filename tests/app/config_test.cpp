@@ -49,7 +49,7 @@ TEST_CASE("Configuration errors name the file, the line and the key") {
     CHECK_THAT(error_of(kMinimal + "[paths]\ndatabase = 5\n"), Contains("cvdbot.toml:10: paths.database: must be a string"));
     std::string bad_address = kMinimal;
     bad_address.replace(bad_address.find("bot@example.test"), 16, "Bot <bot@x>");
-    CHECK_THAT(error_of(bad_address), Contains("cvdbot.toml:7: bot.address"));
+    CHECK_THAT(error_of(bad_address), Contains("cvdbot.toml:8: bot.address"));
     std::string bad_prefix = kMinimal + "case_prefix = \"C-V\"\n";
     CHECK_THAT(error_of(bad_prefix), Contains("bot.case_prefix"));
     CHECK_THAT(error_of("[imap\n"), Contains("cvdbot.toml:1"));
