@@ -58,7 +58,7 @@ std::string clean_id(std::string_view id) {
         if (u <= 0x20 || u == 0x7F || c == '<' || c == '>') continue;
         out.push_back(c);
     }
-    return out;
+    return core::is_valid_utf8(out) ? out : core::sanitize_utf8(out);
 }
 
 void add(std::vector<std::string>& ids, std::string id) {

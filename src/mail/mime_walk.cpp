@@ -100,6 +100,44 @@ std::string normalize_newlines(std::string s) {
     return out;
 }
 
+// RFC 3676 format=flowed: lines ending in a space continue on the next line (same quote
+// depth); delsp=yes means that space was added by the sender and goes away too.
+std::string unflow(std::string_view text, bool delsp) {
+    std::string out;
+    out.reserve(text.size());
+    std::string paragraph;
+    int paragraph_depth = -1;
+    auto finish = [&] {
+        if (paragraph_depth < 0) return;
+        out.append(static_cast<std::size_t>(paragraph_depth), '>');
+        if (paragraph_depth > 0 && !paragraph.empty()) out.push_back(' ');
+        out += paragraph;
+        out.push_back('\n');
+        paragraph.clear();
+        paragraph_depth = -1;
+    };
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        std::string_view line = text.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
+        pos = eol == std::string_view::npos ? text.size() : eol + 1;
+        int depth = 0;
+        while (static_cast<std::size_t>(depth) < line.size() &&
+               line[static_cast<std::size_t>(depth)] == '>')
+            ++depth;
+        line.remove_prefix(static_cast<std::size_t>(depth));
+        if (!line.empty() && line.front() == ' ') line.remove_prefix(1);  // space-stuffing
+        if (paragraph_depth >= 0 && depth != paragraph_depth) finish();
+        bool flowed = !line.empty() && line.back() == ' ' && line != "-- ";
+        if (flowed && delsp) line.remove_suffix(1);
+        paragraph_depth = depth;
+        paragraph += line;
+        if (!flowed) finish();
+    }
+    finish();
+    return out;
+}
+
 void append_text(Collected& out, std::string text, bool from_plain, const std::string& charset) {
     if (!out.has_text) out.charset = charset;
     if (!out.text.empty() && !text.empty() && out.text.back() != '\n') out.text.push_back('\n');
@@ -238,8 +276,10 @@ void walk_entity(const HeaderBlock& header, std::string_view body, WalkState& st
         }
         bool plain = ct.value == "text/plain";
         if (!plain) text = html_to_text(text);
-        append_text(out, normalize_newlines(std::move(text)), plain,
-                    charset.empty() ? "us-ascii" : charset);
+        text = normalize_newlines(std::move(text));
+        if (plain && core::iequals_ascii(ct.raw("format"), "flowed"))
+            text = unflow(text, core::iequals_ascii(ct.raw("delsp"), "yes"));
+        append_text(out, std::move(text), plain, charset.empty() ? "us-ascii" : charset);
         return;
     }
     Attachment a;

@@ -86,6 +86,14 @@ Message parse_message(std::string_view raw, const ParseLimits& limits) {
         raw = raw.substr(0, limits.max_message_bytes);
     }
     try {
+        // Old Mac mail ends lines in CR alone; everything below splits on LF.
+        std::string cr_fixed;
+        if (raw.find('\n') == std::string_view::npos && raw.find('\r') != std::string_view::npos) {
+            cr_fixed.assign(raw);
+            for (char& c : cr_fixed)
+                if (c == '\r') c = '\n';
+            raw = cr_fixed;
+        }
         Message m = detail::parse_at_depth(raw, state, 0);
         if (!truncated_warning.empty()) m.warnings.insert(m.warnings.begin(), truncated_warning);
         return m;

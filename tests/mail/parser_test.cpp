@@ -255,3 +255,26 @@ TEST_CASE("dates in the forms clients write") {
     CHECK(iso("31 Feb 2026 10:00:00 +0000") == "none");
     CHECK(iso("garbage") == "none");
 }
+
+TEST_CASE("format=flowed is unflowed, quotes kept apart") {
+    Message m = parse_message(
+        "From: a@x.example\r\nContent-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n"
+        "This is a long \r\nparagraph.\r\n> quoted \r\n> more\r\n-- \r\nsig\r\n");
+    CHECK(m.text_body == "This is a long paragraph.\n> quoted more\n-- \nsig\n");
+    Message d = parse_message(
+        "From: a@x.example\r\nContent-Type: text/plain; charset=utf-8; format=flowed; "
+        "delsp=yes\r\n\r\n"
+        "日本語の長い\r\n行です。\r\n");
+    CHECK(d.text_body == "日本語の長い\n行です。\n");
+    Message e = parse_message(
+        "From: a@x.example\r\nContent-Type: text/plain; charset=utf-8; format=flowed; "
+        "delsp=yes\r\n\r\n"
+        "日本語の長い \r\n行です。\r\n");
+    CHECK(e.text_body == "日本語の長い行です。\n");
+}
+
+TEST_CASE("CR-only line ends are read") {
+    Message m = parse_message("From: a@x.example\rSubject: old mac\r\rbody line\r");
+    CHECK(m.subject == "old mac");
+    CHECK(m.text_body == "body line\n");
+}
