@@ -213,6 +213,18 @@ stop_master() {
     rm -f -- "$1"
 }
 
+# exec_clean CMD...: exec CMD with only descriptors 0-2. A daemon must not keep copies of its
+# starter's other descriptors: a test's client sockets would then never close, and a pipe that a
+# $(...) reads would never end. Call it in a subshell.
+exec_clean() {
+    local fd
+    for fd in /proc/self/fd/*; do
+        fd=${fd##*/}
+        if [[ $fd -gt 2 ]]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec "$@"
+}
+
 port_open() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -296,6 +308,13 @@ service lmtp {
   inet_listener lmtp {
     address = 127.0.0.1
     port = $LMTP_PORT
+  }
+}
+# After a failed login, Dovecot's per-IP auth penalty delays every later login from 127.0.0.1
+# (2, 4, 8, 15 s). The auth process cannot open this socket and so runs without penalties.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
   }
 }
 EOF
@@ -386,7 +405,7 @@ start_dovecot() {
     refuse_busy_port "$IMAP_PORT" "$LMTP_PORT"
     # Dovecot keeps the inherited stderr open after daemonising: detach it, or a caller's $(...)
     # never ends.
-    dovecot -c "$DV_CONF" </dev/null >>"$LOG/dovecot.stderr" 2>&1 || {
+    (exec_clean dovecot -c "$DV_CONF") </dev/null >>"$LOG/dovecot.stderr" 2>&1 || {
         tail -n 25 "$LOG/dovecot.stderr" "$LOG/dovecot.log" >&2 2>/dev/null || true
         die "dovecot failed to start"
     }
@@ -417,7 +436,7 @@ start_postfix() {
     # What "postfix start" does after its checks: -w returns once the master is initialised.
     # POSTLOG_* (as the postfix command exports them) make the master write its early fatal
     # errors, before postlogd runs, to maillog_file; otherwise they would go to a missing syslog.
-    (exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin MAIL_CONFIG="$PF_CONF" \
+    (exec_clean env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin MAIL_CONFIG="$PF_CONF" \
         POSTLOG_SERVICE="$PF_QUEUE/public/postlog" POSTLOG_HOSTNAME="mailstack.$DOMAIN" \
         "$(postconf -h -c "$PF_CONF" daemon_directory)/master" -c "$PF_CONF" -w) \
         </dev/null >>"$LOG/postfix.stderr" 2>&1 || {

@@ -1,0 +1,82 @@
+#pragma once
+// IMAP access to one account: find new mail by (UIDVALIDITY, UID), fetch it byte for byte, and
+// flag or move it once its effects are committed. Only this module includes curl.h.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cvdbot/core/result.hpp"
+#include "cvdbot/net/wire_counters.hpp"
+
+namespace cvd::net {
+
+struct ImapSettings {
+    std::string
+        url;  // imap://host:port or imaps://host:port; imap:// upgrades with STARTTLS if offered
+    std::string user;
+    std::string password;
+    std::string mailbox = "INBOX";  // printable ASCII (non-ASCII names would need modified UTF-7)
+    long connect_timeout_seconds = 10;
+    long timeout_seconds = 60;
+    // A bigger message fails to fetch with invalid_input instead of exhausting memory.
+    std::uint64_t max_message_bytes = 64u * 1024 * 1024;
+};
+
+struct MailboxStatus {
+    std::uint32_t uidvalidity = 0;
+    std::uint32_t uidnext = 0;  // 0 if the server did not say
+    std::uint32_t exists = 0;
+};
+
+// Errors: `network` for connection problems, timeouts and temporary server conditions (retry
+// later); `config` when the login is refused (fix the user name or password); `not_found` for a
+// UID or mailbox that is not there; `invalid_input` for arguments that would not be safe IMAP
+// syntax; `rejected` when the server refuses a command for another reason. Messages include the
+// server's own words where it gave any.
+//
+// One connection is kept and reused across calls (libcurl's connection cache on one handle), and
+// the mailbox stays selected between calls. Not thread-safe. A moved-from client may only be
+// destroyed or assigned to.
+class ImapClient {
+  public:
+    explicit ImapClient(ImapSettings settings);
+    ~ImapClient();
+    ImapClient(ImapClient&&) noexcept;
+    ImapClient& operator=(ImapClient&&) noexcept;
+    ImapClient(const ImapClient&) = delete;
+    ImapClient& operator=(const ImapClient&) = delete;
+
+    // A fresh SELECT of the mailbox. Mail delivered since is seen by the next select() (and, on
+    // Dovecot, by any command after the next one): poll with select() then uids_after().
+    core::Result<MailboxStatus> select();
+
+    // UIDs greater than last_uid, ascending.
+    core::Result<std::vector<std::uint32_t>> uids_after(std::uint32_t last_uid);
+
+    // The message exactly as stored (BODY[]). This also sets \Seen: track progress by
+    // (UIDVALIDITY, UID), not by flags.
+    core::Result<std::string> fetch(std::uint32_t uid);
+
+    // The message's current flags, e.g. {"\\Seen", "$Processed"}.
+    core::Result<std::vector<std::string>> flags(std::uint32_t uid);
+
+    // flags: one or more space-separated flags, e.g. "\\Seen" or "\\Seen $Processed".
+    core::Status add_flags(std::uint32_t uid, std::string_view flags);
+
+    // UID MOVE to folder, creating the folder first if the server says it is missing.
+    core::Status move(std::uint32_t uid, std::string_view folder);
+
+    // APPEND raw (CRLF line ends) to folder, creating the folder if it is missing.
+    core::Status append(std::string_view folder, std::string_view raw);
+
+    WireCounters counters() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cvd::net

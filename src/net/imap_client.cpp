@@ -1,0 +1,252 @@
+#include "cvdbot/net/imap_client.hpp"
+
+#include <limits>
+#include <utility>
+
+#include "curl_session.hpp"
+#include "cvdbot/core/text.hpp"
+#include "imap_syntax.hpp"
+
+namespace cvd::net {
+
+namespace {
+
+using core::ErrorKind;
+using core::make_error;
+
+// RFC 5530 response codes decide first: they say what the server meant, whatever libcurl made
+// of it (libcurl reports a failed SELECT as CURLE_LOGIN_DENIED, for instance).
+ErrorKind classify(CURLcode code, std::string_view response_code, std::string_view curl_text) {
+    if (response_code == "TRYCREATE" || response_code == "NONEXISTENT") return ErrorKind::not_found;
+    if (response_code == "UNAVAILABLE" || response_code == "INUSE" ||
+        response_code == "SERVERBUG" || response_code == "LIMIT") {
+        return ErrorKind::network;
+    }
+    if (response_code == "AUTHENTICATIONFAILED" || response_code == "AUTHORIZATIONFAILED") {
+        return ErrorKind::config;
+    }
+    switch (code) {
+        case CURLE_LOGIN_DENIED:
+            return curl_text == "Select failed" ? ErrorKind::not_found : ErrorKind::config;
+        case CURLE_REMOTE_FILE_NOT_FOUND:
+            return ErrorKind::not_found;
+        case CURLE_QUOTE_ERROR:
+        case CURLE_UPLOAD_FAILED:
+            return ErrorKind::rejected;
+        case CURLE_URL_MALFORMAT:
+        case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_USE_SSL_FAILED:
+            return ErrorKind::config;
+        default:
+            return ErrorKind::network;
+    }
+}
+
+}  // namespace
+
+struct ImapClient::Impl {
+    ImapSettings settings;
+    std::string base_url;
+    detail::CurlSession session;
+    std::string last_response_code;  // of the last failed request, e.g. "TRYCREATE"
+
+    explicit Impl(ImapSettings s) : settings(std::move(s)), base_url(settings.url) {
+        while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+    }
+
+    std::string mailbox_url(std::string_view mailbox) {
+        char* escaped =
+            curl_easy_escape(session.handle(), mailbox.data(), static_cast<int>(mailbox.size()));
+        std::string url = base_url + "/" + (escaped ? escaped : "");
+        curl_free(escaped);
+        return url;
+    }
+
+    void prepare(const std::string& url) {
+        session.prepare(url, "imap,imaps",
+                        {settings.connect_timeout_seconds, settings.timeout_seconds});
+        curl_easy_setopt(session.handle(), CURLOPT_USERNAME, settings.user.c_str());
+        curl_easy_setopt(session.handle(), CURLOPT_PASSWORD, settings.password.c_str());
+    }
+
+    core::Error failure(CURLcode code, std::string_view what) {
+        std::string server = detail::printable(imap::last_failure(session.reply_lines()));
+        last_response_code = std::string(imap::response_code(server));
+        std::string curl_text = session.error_text(code);
+        ErrorKind kind = classify(code, last_response_code, curl_text);
+
+        std::string message = "IMAP " + std::string(what) + " for " + settings.user + " at " +
+                              detail::redact_url(base_url) + " failed: ";
+        // For a refused custom command libcurl only says "Quote command returned error".
+        if (code == CURLE_QUOTE_ERROR && !server.empty()) {
+            message += "the server said: " + server;
+        } else {
+            message += curl_text;
+            if (!server.empty()) message += "; the server said: " + server;
+        }
+        if (kind == ErrorKind::config && code == CURLE_LOGIN_DENIED) {
+            if (message.back() != '.') message += '.';
+            message += " Check the IMAP user name and password.";
+        }
+        return make_error(kind, std::move(message));
+    }
+
+    core::Result<std::string> perform(std::string_view what) {
+        last_response_code.clear();
+        CURLcode code = session.perform();
+        if (code != CURLE_OK) return failure(code, what);
+        return std::move(session.body());
+    }
+
+    // A command libcurl does not know, sent after it has SELECTed `url`'s mailbox (if any). The
+    // result is the untagged responses, one per line.
+    core::Result<std::string> command(const std::string& url, const std::string& line) {
+        prepare(url);
+        curl_easy_setopt(session.handle(), CURLOPT_CUSTOMREQUEST, line.c_str());
+        return perform(line);
+    }
+
+    core::Result<std::string> in_mailbox(const std::string& line) {
+        if (auto ok = imap::check_mailbox_name(settings.mailbox); !ok) return ok.error();
+        return command(mailbox_url(settings.mailbox), line);
+    }
+
+    core::Status create(std::string_view folder) {
+        // No mailbox in the URL: libcurl must not SELECT anything for this.
+        auto created = command(base_url + "/", "CREATE " + imap::quote(folder));
+        if (created) return {};
+        if (last_response_code == "ALREADYEXISTS" ||
+            core::to_lower_ascii(created.error().message).find("already exists") !=
+                std::string::npos) {
+            return {};  // another client (or an earlier attempt of ours) was first
+        }
+        return created.error();
+    }
+};
+
+ImapClient::ImapClient(ImapSettings settings)
+    : impl_(std::make_unique<Impl>(std::move(settings))) {}
+ImapClient::~ImapClient() = default;
+ImapClient::ImapClient(ImapClient&&) noexcept = default;
+ImapClient& ImapClient::operator=(ImapClient&&) noexcept = default;
+
+core::Result<MailboxStatus> ImapClient::select() {
+    // Sent as our own command: libcurl skips its own SELECT while it believes the mailbox is
+    // still selected on the cached connection, so only this gives fresh numbers every time.
+    auto untagged = impl_->in_mailbox("SELECT " + imap::quote(impl_->settings.mailbox));
+    if (!untagged) return untagged.error();
+    auto status = imap::parse_select(*untagged);
+    if (!status) {
+        return make_error(ErrorKind::rejected, "IMAP SELECT " + impl_->settings.mailbox + " at " +
+                                                   detail::redact_url(impl_->base_url) +
+                                                   ": the server did not report a UIDVALIDITY");
+    }
+    return *status;
+}
+
+core::Result<std::vector<std::uint32_t>> ImapClient::uids_after(std::uint32_t last_uid) {
+    if (last_uid == std::numeric_limits<std::uint32_t>::max()) return std::vector<std::uint32_t>{};
+    auto untagged = impl_->in_mailbox("UID SEARCH UID " + std::to_string(last_uid + 1) + ":*");
+    if (!untagged) return untagged.error();
+    return imap::parse_search(*untagged, last_uid);
+}
+
+core::Result<std::string> ImapClient::fetch(std::uint32_t uid) {
+    if (uid == 0) return make_error(ErrorKind::invalid_input, "IMAP UIDs start at 1");
+    const auto& mailbox = impl_->settings.mailbox;
+    if (auto ok = imap::check_mailbox_name(mailbox); !ok) return ok.error();
+    // The URL form, not a custom UID FETCH: only this way does libcurl read the literal.
+    impl_->prepare(impl_->mailbox_url(mailbox) + ";UID=" + std::to_string(uid));
+    impl_->session.expect_download(impl_->settings.max_message_bytes);
+    auto raw = impl_->perform("FETCH of UID " + std::to_string(uid) + " in " + mailbox);
+    if (!raw && raw.error().kind == ErrorKind::not_found) {
+        return make_error(ErrorKind::not_found,
+                          "no message with UID " + std::to_string(uid) + " in " + mailbox);
+    }
+    if (!raw && impl_->session.download_limit_exceeded()) {
+        return make_error(ErrorKind::invalid_input,
+                          "message UID " + std::to_string(uid) + " in " + mailbox +
+                              " is larger than max_message_bytes (" +
+                              std::to_string(impl_->settings.max_message_bytes) +
+                              "); fetch stopped");
+    }
+    return raw;
+}
+
+core::Result<std::vector<std::string>> ImapClient::flags(std::uint32_t uid) {
+    if (uid == 0) return make_error(ErrorKind::invalid_input, "IMAP UIDs start at 1");
+    auto untagged = impl_->in_mailbox("UID FETCH " + std::to_string(uid) + " (FLAGS)");
+    if (!untagged) return untagged.error();
+    auto found = imap::parse_fetch_flags(*untagged, uid);
+    if (!found) {
+        return make_error(ErrorKind::not_found, "no message with UID " + std::to_string(uid) +
+                                                    " in " + impl_->settings.mailbox);
+    }
+    return std::move(*found);
+}
+
+core::Status ImapClient::add_flags(std::uint32_t uid, std::string_view flags) {
+    if (uid == 0) return make_error(ErrorKind::invalid_input, "IMAP UIDs start at 1");
+    if (auto ok = imap::check_flags(flags); !ok) return ok.error();
+    std::string list;
+    for (std::size_t pos = 0; pos < flags.size();) {
+        auto start = flags.find_first_not_of(' ', pos);
+        if (start == std::string_view::npos) break;
+        auto end = std::min(flags.find(' ', start), flags.size());
+        if (!list.empty()) list += ' ';
+        list += flags.substr(start, end - start);
+        pos = end;
+    }
+    // Not .SILENT: the FETCH response it suppresses is how we know the UID exists.
+    auto untagged =
+        impl_->in_mailbox("UID STORE " + std::to_string(uid) + " +FLAGS (" + list + ")");
+    if (!untagged) return untagged.error();
+    if (imap::parse_fetch_flags(*untagged, uid)) return {};
+    // No FETCH response: either no such UID, or (Dovecot) nothing changed because the flags
+    // were already set.
+    auto current = this->flags(uid);
+    if (!current) return current.error();
+    return {};
+}
+
+core::Status ImapClient::move(std::uint32_t uid, std::string_view folder) {
+    if (uid == 0) return make_error(ErrorKind::invalid_input, "IMAP UIDs start at 1");
+    if (auto ok = imap::check_mailbox_name(folder); !ok) return ok.error();
+    std::string line = "UID MOVE " + std::to_string(uid) + " " + imap::quote(folder);
+    auto untagged = impl_->in_mailbox(line);
+    // Try first, create on TRYCREATE: the folder usually exists, so this saves a round trip.
+    if (!untagged && impl_->last_response_code == "TRYCREATE") {
+        if (auto created = impl_->create(folder); !created) return created.error();
+        untagged = impl_->in_mailbox(line);
+    }
+    if (!untagged) return untagged.error();
+    if (!imap::move_succeeded(*untagged)) {
+        return make_error(ErrorKind::not_found, "no message with UID " + std::to_string(uid) +
+                                                    " in " + impl_->settings.mailbox);
+    }
+    return {};
+}
+
+core::Status ImapClient::append(std::string_view folder, std::string_view raw) {
+    if (auto ok = imap::check_mailbox_name(folder); !ok) return ok.error();
+    auto attempt = [&]() -> core::Status {
+        impl_->prepare(impl_->mailbox_url(folder));
+        impl_->session.set_upload(raw);
+        auto done = impl_->perform("APPEND to " + std::string(folder));
+        if (!done) return done.error();
+        return {};
+    };
+    auto appended = attempt();
+    if (!appended && impl_->last_response_code == "TRYCREATE") {
+        if (auto created = impl_->create(folder); !created) return created.error();
+        appended = attempt();
+    }
+    return appended;
+}
+
+WireCounters ImapClient::counters() const {
+    return impl_->session.counters();
+}
+
+}  // namespace cvd::net

@@ -1,0 +1,101 @@
+// The IMAP syntax helpers, without a server: quoting, validation, response parsing.
+
+#include "imap_syntax.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace cvd;
+using namespace cvd::net;
+
+TEST_CASE("mailbox names are printable ASCII and get quoted safely") {
+    CHECK(imap::check_mailbox_name("INBOX").ok());
+    CHECK(imap::check_mailbox_name("Archive/2026 \"done\"").ok());
+    CHECK_FALSE(imap::check_mailbox_name("").ok());
+    CHECK_FALSE(imap::check_mailbox_name("Done\r\nA1 LOGOUT").ok());
+    CHECK_FALSE(imap::check_mailbox_name(std::string("a\0b", 3)).ok());
+    CHECK_FALSE(imap::check_mailbox_name("Entw\xc3\xbcrfe").ok());
+    CHECK(imap::check_mailbox_name("Done\n").error().kind == core::ErrorKind::invalid_input);
+    CHECK(imap::quote("Done") == "\"Done\"");
+    CHECK(imap::quote(R"(a "b" \c)") == R"("a \"b\" \\c")");
+}
+
+TEST_CASE("flags are atoms, optionally with a backslash") {
+    CHECK(imap::check_flags("\\Seen").ok());
+    CHECK(imap::check_flags("\\Seen $Processed  \\Flagged").ok());
+    CHECK_FALSE(imap::check_flags("").ok());
+    CHECK_FALSE(imap::check_flags("   ").ok());
+    CHECK_FALSE(imap::check_flags("\\").ok());
+    CHECK_FALSE(imap::check_flags("\\Seen)").ok());
+    CHECK_FALSE(imap::check_flags("\\Seen\r\nA1 LOGOUT").ok());
+    CHECK_FALSE(imap::check_flags("\\Seen\t$x").ok());
+    CHECK_FALSE(imap::check_flags("a\"b").ok());
+    CHECK_FALSE(imap::check_flags("\\\\Seen").ok());
+}
+
+TEST_CASE("SELECT responses give UIDVALIDITY, UIDNEXT and EXISTS") {
+    const char* response =
+        "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
+        "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags "
+        "permitted.\r\n"
+        "* 17 EXISTS\r\n"
+        "* 0 RECENT\r\n"
+        "* OK [UIDVALIDITY 3857529045] UIDs valid\r\n"
+        "* OK [UIDNEXT 4392] Predicted next UID\r\n";
+    auto status = imap::parse_select(response);
+    REQUIRE(status);
+    CHECK(status->uidvalidity == 3857529045u);
+    CHECK(status->uidnext == 4392u);
+    CHECK(status->exists == 17u);
+
+    // LF only, lower case, no UIDNEXT: still fine.
+    auto minimal = imap::parse_select("* 0 exists\n* ok [uidvalidity 7] x\n");
+    REQUIRE(minimal);
+    CHECK(minimal->uidvalidity == 7u);
+    CHECK(minimal->uidnext == 0u);
+    CHECK(minimal->exists == 0u);
+
+    CHECK_FALSE(imap::parse_select("* 3 EXISTS\r\n"));
+    CHECK_FALSE(imap::parse_select("* OK [UIDVALIDITY 99999999999] too big\r\n"));
+}
+
+TEST_CASE("SEARCH results are filtered, sorted and unique") {
+    CHECK(imap::parse_search("* SEARCH 5 3 4\r\n", 2) == std::vector<std::uint32_t>{3, 4, 5});
+    // "UID SEARCH UID 9:*" when the highest UID is 7: the server answers 7.
+    CHECK(imap::parse_search("* SEARCH 7\r\n", 8).empty());
+    CHECK(imap::parse_search("* SEARCH\r\n", 0).empty());
+    CHECK(imap::parse_search("* 4 EXISTS\r\n* SEARCH 9 9 10\r\n", 0) ==
+          std::vector<std::uint32_t>{9, 10});
+    CHECK(imap::parse_search("* SEARCH 1 x 4294967296 2\r\n", 0) ==
+          std::vector<std::uint32_t>{1, 2});
+}
+
+TEST_CASE("FETCH FLAGS is matched to its UID") {
+    const char* response =
+        "* 3 FETCH (FLAGS (\\Seen) UID 40)\r\n"
+        "* 4 FETCH (UID 41 FLAGS (\\Seen $Processed \\Flagged))\r\n"
+        "* 5 FETCH (UID 42 FLAGS ())\r\n";
+    CHECK(imap::parse_fetch_flags(response, 40) == std::vector<std::string>{"\\Seen"});
+    CHECK(imap::parse_fetch_flags(response, 41) ==
+          std::vector<std::string>{"\\Seen", "$Processed", "\\Flagged"});
+    CHECK(imap::parse_fetch_flags(response, 42) == std::vector<std::string>{});
+    CHECK_FALSE(imap::parse_fetch_flags(response, 4));
+    // An unsolicited flag update of another message, without UID, is not ours.
+    CHECK_FALSE(imap::parse_fetch_flags("* 4 FETCH (FLAGS (\\Seen))\r\n", 4));
+}
+
+TEST_CASE("MOVE success, and the server's failure text") {
+    CHECK(imap::move_succeeded("* OK [COPYUID 1795 3 1] Moved UIDs.\r\n* 2 EXPUNGE\r\n"));
+    CHECK(imap::move_succeeded("* 2 EXPUNGE\r\n"));
+    CHECK_FALSE(imap::move_succeeded(""));
+    CHECK_FALSE(imap::move_succeeded("* 2 EXISTS\r\n"));
+
+    std::vector<std::string> lines = {"* OK [CAPABILITY IMAP4rev1] ready", "A001 OK Logged in",
+                                      "A002 NO [TRYCREATE] Mailbox doesn't exist: Done",
+                                      "* BYE later"};
+    auto failure = imap::last_failure(lines);
+    CHECK(failure == "NO [TRYCREATE] Mailbox doesn't exist: Done");
+    CHECK(imap::response_code(failure) == "TRYCREATE");
+    CHECK(imap::response_code("NO Mailbox doesn't exist: [x]").empty());
+    CHECK(imap::response_code("BAD [ALREADYEXISTS]").size() == 13);
+    CHECK(imap::last_failure({"A001 OK done"}).empty());
+}
