@@ -92,9 +92,10 @@ std::vector<Chunk> split_mailboxes(std::string_view s, std::vector<std::string>*
                 break;
             case ',':
             case ';':
-                if (angle) {
+                if (angle && cur.text.find("<@") != std::string::npos) {
                     cur.text.push_back(c);  // obsolete route "<@a,@b:x@y>"
                 } else {
+                    angle = false;
                     chunks.emplace_back();
                 }
                 break;

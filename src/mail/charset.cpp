@@ -63,7 +63,8 @@ JapaneseScore score_eucjp(std::string_view s) {
             return k < s.size() && static_cast<unsigned char>(s[k]) >= 0xA1 &&
                    static_cast<unsigned char>(s[k]) <= 0xFE;
         };
-        if (c == 0x8E && i + 1 < s.size()) {  // half-width kana
+        if (c == 0x8E && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0xA1 &&
+            static_cast<unsigned char>(s[i + 1]) <= 0xDF) {  // half-width kana
             ++i;
             continue;
         }
@@ -136,6 +137,32 @@ bool is_japanese_8bit(const std::string& name) {
 }
 
 }  // namespace
+
+namespace detail {
+
+namespace {
+thread_local const std::string* current_hint = nullptr;
+const std::string no_hint;
+}  // namespace
+
+bool valid_in(std::string_view bytes, std::string_view charset) {
+    if (charset == "shift_jis") return score_sjis(bytes).valid;
+    if (charset == "euc-jp") return score_eucjp(bytes).valid;
+    return false;
+}
+
+CharsetHintScope::CharsetHintScope(std::string hint)
+    : hint_(std::move(hint)), previous_(current_hint) {
+    current_hint = &hint_;
+}
+CharsetHintScope::~CharsetHintScope() {
+    current_hint = previous_;
+}
+const std::string& CharsetHintScope::current() {
+    return current_hint ? *current_hint : no_hint;
+}
+
+}  // namespace detail
 
 std::string normalize_charset_name(std::string_view charset) {
     std::string_view s = core::trim(charset);

@@ -25,4 +25,23 @@ inline bool is_ascii(std::string_view s) {
 
 void append_replacement(std::string& out);
 
+// Whether `bytes` are well-formed in a Japanese multibyte charset ("shift_jis", "euc-jp").
+bool valid_in(std::string_view bytes, std::string_view charset);
+
+// The charset that raw 8-bit header bytes most likely use in the message being parsed (its
+// Japanese body charset), consulted when the bytes alone are ambiguous: "山本" in Shift_JIS is
+// also valid windows-1252. Thread-local and scoped, so the public decoding API stays simple.
+class CharsetHintScope {
+  public:
+    explicit CharsetHintScope(std::string hint);
+    ~CharsetHintScope();
+    CharsetHintScope(const CharsetHintScope&) = delete;
+    CharsetHintScope& operator=(const CharsetHintScope&) = delete;
+    static const std::string& current();
+
+  private:
+    std::string hint_;
+    const std::string* previous_;
+};
+
 }  // namespace cvd::mail::detail

@@ -124,6 +124,14 @@ std::string decode_header_value(std::string_view raw_value, std::vector<std::str
     std::string plain_charset;
     if (!detail::is_ascii(plain_bytes)) {
         plain_charset = detect_charset(plain_bytes);
+        if (plain_charset != "utf-8") {
+            // 8-bit bytes in a Japanese message are Shift_JIS (or EUC-JP) far more often than
+            // Latin-1: ISO-2022-JP clients fall back to the Windows charset for raw headers.
+            std::string hint = detail::CharsetHintScope::current();
+            if (hint == "iso-2022-jp") hint = "shift_jis";
+            if ((hint == "shift_jis" || hint == "euc-jp") && detail::valid_in(plain_bytes, hint))
+                plain_charset = hint;
+        }
         if (plain_charset.empty()) plain_charset = "windows-1252";
         if (plain_charset != "utf-8" && warnings)
             warnings->push_back("header contains raw 8-bit bytes; read as " + plain_charset);

@@ -47,7 +47,8 @@ HeaderBlock parse_header_block(std::string_view entity, const ParseLimits& limit
             block.body = entity.substr(next);
             return block;
         }
-        if (first && line.substr(0, 5) == "From ") {  // an mbox separator line
+        if (first && line.substr(0, 5) == "From " &&
+            core::trim(line.substr(4)).substr(0, 1) != ":") {  // an mbox separator line
             warnings.push_back(w + ": starts with an mbox \"From \" line; skipped");
             first = false;
             pos = next;

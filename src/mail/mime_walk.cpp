@@ -4,6 +4,7 @@
 
 #include "mime_walk.hpp"
 
+#include "charset_internal.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/mail/charset.hpp"
 #include "cvdbot/mail/html_text.hpp"
@@ -170,6 +171,20 @@ bool count_part(WalkState& state, std::vector<std::string>& warnings) {
 void walk_multipart(const ParamValue& ct, std::string_view body, WalkState& state, int depth,
                     const std::string& where, Collected& out, std::vector<std::string>& warnings) {
     std::string boundary = ct.raw("boundary");
+    if (boundary.empty()) {
+        // No boundary parameter: if the body opens with a delimiter-like line, use it.
+        std::size_t start = body.find_first_not_of("\r\n");
+        if (start != std::string_view::npos && body.substr(start, 2) == "--") {
+            std::size_t eol = body.find_first_of("\r\n", start);
+            std::string_view line =
+                body.substr(start + 2, eol == std::string_view::npos ? eol : eol - start - 2);
+            if (!line.empty() && line.size() <= 200 && line.find(' ') == std::string_view::npos) {
+                boundary = std::string(line);
+                warnings.push_back(where + ": " + ct.value + " without a boundary; guessed \"" +
+                                   boundary + "\" from the first line");
+            }
+        }
+    }
     Split split;
     if (!boundary.empty()) split = split_multipart(body, boundary, state.limits.max_parts);
     if (boundary.empty() || !split.found) {
@@ -237,8 +252,16 @@ void walk_entity(const HeaderBlock& header, std::string_view body, WalkState& st
     ParamValue disposition;
     if (const std::string* raw = header.find("Content-Disposition"))
         disposition = parse_param_value(*raw, &warnings);
-    std::string filename = disposition.text("filename", &warnings);
-    if (filename.empty()) filename = ct.text("name", &warnings);
+    std::string filename;
+    {
+        std::string own = normalize_charset_name(ct.raw("charset"));
+        bool japanese = own == "iso-2022-jp" || own == "shift_jis" || own == "euc-jp";
+        if (japanese && state.japanese_charset.empty()) state.japanese_charset = own;
+        std::string hint = japanese ? own : state.japanese_charset;
+        CharsetHintScope scope(hint.empty() ? CharsetHintScope::current() : hint);
+        filename = disposition.text("filename", &warnings);
+        if (filename.empty()) filename = ct.text("name", &warnings);
+    }
     const bool is_attachment = disposition.value == "attachment";
 
     if (ct.value.starts_with("multipart/")) {
@@ -252,6 +275,8 @@ void walk_entity(const HeaderBlock& header, std::string_view body, WalkState& st
     }
 
     std::string decoded = decode_transfer(body, cte, warnings, where);
+    // Returned headers have no body and often no blank line after them; that is no fault.
+    if (ct.value == "text/rfc822-headers") decoded += "\r\n\r\n";
     if (ct.value == "message/rfc822" || ct.value == "message/global" ||
         ct.value == "text/rfc822-headers") {
         if (depth + 1 >= max_depth) {

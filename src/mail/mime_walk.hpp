@@ -15,6 +15,7 @@ struct WalkState {
     ParseLimits limits;
     std::size_t parts = 0;
     bool parts_warned = false;
+    std::string japanese_charset;  // of the first Japanese text part seen: a hint for raw names
 };
 
 // What a subtree contributes to its message.

@@ -1,10 +1,13 @@
 #include "cvdbot/mail/parser.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "automatic.hpp"
+#include "charset_internal.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/mail/address.hpp"
+#include "cvdbot/mail/charset.hpp"
 #include "cvdbot/mail/date.hpp"
 #include "cvdbot/mail/encoded_words.hpp"
 #include "mime_walk.hpp"
@@ -47,6 +50,21 @@ void fill_envelope(const HeaderBlock& h, Message& m) {
     if (const std::string* v = h.find("Date")) m.date = parse_rfc5322_date(*v, &w);
 }
 
+std::string japanese_hint(const std::string& charset) {
+    return charset == "iso-2022-jp" || charset == "shift_jis" || charset == "euc-jp"
+               ? charset
+               : std::string();
+}
+
+// One warning per distinct problem: a header is decoded once for `headers` and again for
+// its typed field, and both would report the same thing.
+void dedupe(std::vector<std::string>& warnings) {
+    std::vector<std::string> seen;
+    for (auto& w : warnings)
+        if (std::find(seen.begin(), seen.end(), w) == seen.end()) seen.push_back(std::move(w));
+    warnings = std::move(seen);
+}
+
 }  // namespace
 
 Message parse_at_depth(std::string_view raw, WalkState& state, int depth) {
@@ -59,26 +77,47 @@ Message parse_at_depth(std::string_view raw, WalkState& state, int depth) {
     if (depth == 0 && std::memchr(raw.data(), '\0', raw.size()))
         m.warnings.push_back("message contains NUL bytes");
     HeaderBlock h = parse_header_block(raw, state.limits, m.warnings, where);
+
+    // The body is walked first so that its charset can guide raw 8-bit header bytes.
+    ParamValue ct;
+    if (const std::string* v = h.find("Content-Type")) ct = parse_param_value(*v, nullptr);
+    std::string hint = japanese_hint(normalize_charset_name(ct.raw("charset")));
+    if (hint.empty()) hint = CharsetHintScope::current();
+    Collected collected;
+    {
+        CharsetHintScope scope(hint);
+        walk_entity(h, h.body, state, depth, "text/plain", where, collected, m.warnings);
+    }
+    if (hint.empty()) hint = japanese_hint(collected.charset);
+    if (hint.empty()) {
+        // All raw 8-bit header bytes together say more than any one short name does.
+        std::string raw_bytes;
+        for (const auto& f : h.fields)
+            if (!is_ascii(f.value) && !core::is_valid_utf8(f.value)) raw_bytes += f.value + " ";
+        if (!raw_bytes.empty()) hint = japanese_hint(detect_charset(raw_bytes));
+    }
+    CharsetHintScope scope(hint);
     fill_envelope(h, m);
     if (!h.fields.empty() && !h.find("From")) m.warnings.push_back(where + ": no From header");
-
-    Collected collected;
-    walk_entity(h, h.body, state, depth, "text/plain", where, collected, m.warnings);
     m.text_body = std::move(collected.text);
     m.text_charset = std::move(collected.charset);
     m.attachments = std::move(collected.attachments);
     m.forwarded = std::move(collected.forwarded);
 
-    ParamValue ct;
-    if (const std::string* v = h.find("Content-Type")) ct = parse_param_value(*v, nullptr);
     m.automatic = classify_automatic(m, ct.value, ct.raw("report-type"), collected.delivery_status);
+    if (m.text_body.find('\0') != std::string::npos) {
+        std::erase(m.text_body, '\0');
+        m.warnings.push_back(where + ": NUL bytes removed from the text body");
+    }
+    dedupe(m.warnings);
     return m;
 }
 
 }  // namespace detail
 
 Message parse_message(std::string_view raw, const ParseLimits& limits) {
-    detail::WalkState state{limits};
+    detail::WalkState state;
+    state.limits = limits;
     std::string truncated_warning;
     if (raw.size() > limits.max_message_bytes) {
         truncated_warning = "message of " + std::to_string(raw.size()) + " bytes exceeds " +
