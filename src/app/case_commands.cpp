@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iostream>
+
 #include "cvdbot/core/case_id.hpp"
 
 namespace cvd::app {
@@ -47,6 +49,31 @@ core::Status print_case(store::Store& store, const std::string& case_id, std::os
     for (const auto& e : *timeline)
         out << fmt::format("  {}  {:<8} {}\n", core::format_iso8601(e.at), e.kind, e.summary);
     return {};
+}
+
+}  // namespace cvd::app
+
+#include "cli.hpp"
+
+namespace cvd::app {
+
+void add_case_commands(Cli& cli) {
+    auto* case_cmd = cli.app.add_subcommand("case", "look at cases");
+    case_cmd->require_subcommand(1);
+    auto* list = case_cmd->add_subcommand("list", "list every case");
+    list->callback([&cli] {
+        auto store = cli.store();
+        if (!store) return cli.fail(store.error());
+        if (auto s = print_case_list(**store, std::cout); !s) cli.fail(s.error());
+    });
+    auto* show = case_cmd->add_subcommand("show", "a case's participants, messages and events in time order");
+    auto case_id = std::make_shared<std::string>();
+    show->add_option("ID", *case_id, "case id, e.g. CVD#2026-0001")->required();
+    show->callback([&cli, case_id] {
+        auto store = cli.store();
+        if (!store) return cli.fail(store.error());
+        if (auto s = print_case(**store, *case_id, std::cout); !s) cli.fail(s.error());
+    });
 }
 
 }  // namespace cvd::app

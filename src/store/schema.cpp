@@ -9,7 +9,7 @@ namespace cvd::store {
 
 namespace {
 
-constexpr std::array<const char*, 1> kMigrations{
+constexpr std::array<const char*, 2> kMigrations{
     // 1: the walking skeleton's case file.
     R"sql(
 CREATE TABLE mailbox_state (
@@ -104,6 +104,109 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
+    // 2: the full case file: vendor directory, per-thread reply tokens, consent flags,
+    // per-vendor status, quarantine, threading ids, crypto results, ticket numbers, timers.
+    R"sql(
+CREATE TABLE vendors (
+    id                     INTEGER PRIMARY KEY,
+    name                   TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    languages              TEXT NOT NULL DEFAULT '',
+    name_publishable       INTEGER NOT NULL DEFAULT 0,
+    accepts_direct_reports INTEGER NOT NULL DEFAULT 0,
+    registration           TEXT NOT NULL DEFAULT 'general',
+    notes                  TEXT NOT NULL DEFAULT '',
+    created_at             INTEGER NOT NULL,
+    updated_at             INTEGER NOT NULL
+);
+CREATE TABLE vendor_contacts (
+    id        INTEGER PRIMARY KEY,
+    vendor_id INTEGER NOT NULL REFERENCES vendors(id) ON DELETE CASCADE,
+    address   TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    UNIQUE (vendor_id, address)
+);
+CREATE INDEX vendor_contacts_by_address ON vendor_contacts(address);
+CREATE TABLE vendor_keys (
+    id          INTEGER PRIMARY KEY,
+    vendor_id   INTEGER NOT NULL REFERENCES vendors(id) ON DELETE CASCADE,
+    fingerprint TEXT NOT NULL,
+    UNIQUE (vendor_id, fingerprint)
+);
+CREATE TABLE vendor_products (
+    id        INTEGER PRIMARY KEY,
+    vendor_id INTEGER NOT NULL REFERENCES vendors(id) ON DELETE CASCADE,
+    product   TEXT NOT NULL,
+    UNIQUE (vendor_id, product)
+);
+CREATE TABLE vendor_keywords (
+    id        INTEGER PRIMARY KEY,
+    vendor_id INTEGER NOT NULL REFERENCES vendors(id) ON DELETE CASCADE,
+    keyword   TEXT NOT NULL,
+    UNIQUE (vendor_id, keyword)
+);
+CREATE TABLE vendor_changes (
+    id           INTEGER PRIMARY KEY,
+    vendor_id    INTEGER NOT NULL REFERENCES vendors(id),
+    requested_by TEXT NOT NULL,
+    message_id   INTEGER REFERENCES messages(id),
+    request      TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'pending',
+    created_at   INTEGER NOT NULL,
+    decided_at   INTEGER,
+    decided_by   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX vendor_changes_pending ON vendor_changes(state) WHERE state = 'pending';
+
+ALTER TABLE cases ADD COLUMN track TEXT NOT NULL DEFAULT 'undecided';
+ALTER TABLE cases ADD COLUMN start_date INTEGER;
+
+ALTER TABLE participants ADD COLUMN organisation TEXT NOT NULL DEFAULT '';
+ALTER TABLE participants ADD COLUMN vendor_id INTEGER REFERENCES vendors(id);
+ALTER TABLE participants ADD COLUMN reply_token TEXT;
+ALTER TABLE participants ADD COLUMN vendor_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE participants ADD COLUMN consent_credit INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE participants ADD COLUMN consent_identity_to_vendor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE participants ADD COLUMN consent_direct_contact INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX participants_by_token ON participants(reply_token) WHERE reply_token IS NOT NULL;
+-- Further addresses of a participant (e.g. a vendor's cc contacts).
+CREATE TABLE participant_addresses (
+    id             INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    address        TEXT NOT NULL,
+    kind           TEXT NOT NULL DEFAULT 'to',
+    UNIQUE (participant_id, address)
+);
+CREATE INDEX participant_addresses_by_address ON participant_addresses(address);
+
+ALTER TABLE messages ADD COLUMN participant_id INTEGER REFERENCES participants(id);
+ALTER TABLE messages ADD COLUMN in_reply_to_ids TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN reference_ids TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN crypto TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN signer_fingerprint TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN named_case_id INTEGER REFERENCES cases(id);
+CREATE INDEX messages_quarantine ON messages(status) WHERE status = 'quarantined';
+
+CREATE TABLE ticket_refs (
+    id             INTEGER PRIMARY KEY,
+    case_id        INTEGER NOT NULL REFERENCES cases(id),
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    ticket         TEXT NOT NULL,
+    UNIQUE (participant_id, ticket)
+);
+CREATE INDEX ticket_refs_by_ticket ON ticket_refs(ticket);
+
+CREATE TABLE timers (
+    id             INTEGER PRIMARY KEY,
+    case_id        INTEGER NOT NULL REFERENCES cases(id),
+    participant_id INTEGER REFERENCES participants(id),
+    name           TEXT NOT NULL,
+    due_at         INTEGER NOT NULL,
+    state          TEXT NOT NULL DEFAULT 'armed',
+    created_at     INTEGER NOT NULL
+);
+CREATE INDEX timers_due ON timers(due_at) WHERE state = 'armed';
+CREATE INDEX timers_by_case ON timers(case_id);
 )sql",
 };
 

@@ -1,0 +1,38 @@
+#pragma once
+// The command line: each command group registers its subcommands on the shared Cli and sets
+// exit_code from its callback. Configuration and store are opened on first use.
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config.hpp"
+#include "cvdbot/core/result.hpp"
+#include "cvdbot/store/store.hpp"
+
+namespace cvd::app {
+
+struct Cli {
+    CLI::App app{"cvdbot: coordinated vulnerability disclosure by email"};
+    std::string config_path = "cvdbot.toml";
+    std::string log_level = "info";
+    int exit_code = 0;
+
+    // Loaded once, on the first call; errors are returned every time.
+    core::Result<Config*> config();
+    core::Result<store::Store*> store();
+
+    // Logs the error and sets the exit code: 78 for configuration problems, else 1.
+    void fail(const core::Error& error);
+
+private:
+    std::optional<core::Result<Config>> config_;
+    std::unique_ptr<store::Store> store_;
+};
+
+void add_run_command(Cli& cli);
+void add_case_commands(Cli& cli);
+void add_mail_commands(Cli& cli);
+
+}  // namespace cvd::app

@@ -1,0 +1,69 @@
+// `cvdbot run [--once]`: the daemon.
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+
+#include "cli.hpp"
+#include "daemon.hpp"
+
+namespace cvd::app {
+
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+
+extern "C" void on_stop_signal(int) { g_stop_requested = true; }
+
+void install_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+int run(Cli& cli, bool once) {
+    auto config = cli.config();
+    if (!config) return cli.fail(config.error()), cli.exit_code;
+    auto rules = rules::load_rules((*config)->rules_dir);
+    if (!rules) return cli.fail(rules.error()), cli.exit_code;
+    auto templates = render::TemplateSet::load((*config)->templates_dir);
+    if (!templates) return cli.fail(templates.error()), cli.exit_code;
+    if (!templates->contains(rules->intake.acknowledgment_template)) {
+        cli.fail(core::make_error(core::ErrorKind::config, (*config)->templates_dir.string() +
+                                                               ": the rules name template '" +
+                                                               rules->intake.acknowledgment_template +
+                                                               "', which does not exist"));
+        return cli.exit_code;
+    }
+    auto store = store::Store::open((*config)->database.string());
+    if (!store) return cli.fail(store.error()), cli.exit_code;
+
+    install_signal_handlers();
+    core::SystemClock clock;
+    Daemon daemon(**config, std::move(*rules), std::move(*templates), std::move(*store), clock, g_stop_requested);
+    if (!once) {
+        auto status = daemon.run_forever();
+        if (!status) cli.fail(status.error());
+        return cli.exit_code;
+    }
+    auto report = daemon.cycle();
+    if (!report) return cli.fail(report.error()), cli.exit_code;
+    spdlog::info("fetched {} (duplicates {}), processed {}, sent {}, deferred {}, failed {}", report->fetched,
+                 report->duplicates, report->processed, report->sent, report->send_deferred, report->send_failed);
+    return report->imap_ok ? 0 : 75;  // 75: EX_TEMPFAIL
+}
+
+}  // namespace
+
+void add_run_command(Cli& cli) {
+    auto* run_cmd = cli.app.add_subcommand("run", "run the daemon until SIGINT or SIGTERM");
+    auto once = std::make_shared<bool>(false);
+    run_cmd->add_flag("--once", *once, "one fetch-process-send cycle, then exit (for tests and cron)");
+    run_cmd->callback([&cli, once] { cli.exit_code = run(cli, *once); });
+}
+
+}  // namespace cvd::app
