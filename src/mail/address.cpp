@@ -3,6 +3,7 @@
 
 #include "cvdbot/mail/address.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "cvdbot/core/text.hpp"
@@ -108,6 +109,20 @@ std::vector<Chunk> split_mailboxes(std::string_view s, std::vector<std::string>*
     return chunks;
 }
 
+std::size_t find_outside_quotes(std::string_view s, char wanted) {
+    bool quoted = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (quoted && s[i] == '\\') {
+            ++i;
+        } else if (s[i] == '"') {
+            quoted = !quoted;
+        } else if (!quoted && s[i] == wanted) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
 std::string unquote(std::string_view s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -142,7 +157,9 @@ std::vector<Address> parse_address_list(std::string_view raw_value,
         std::string_view text = core::trim(chunk.text);
         if (text.empty()) continue;
         Address a;
-        std::size_t lt = text.find('<');
+        std::size_t lt = find_outside_quotes(text, '<');
+        if (lt == std::string_view::npos && std::count(text.begin(), text.end(), '"') % 2 == 1)
+            lt = text.find('<');  // an unterminated quote swallowed the angle address
         std::string display_raw;
         std::string addr;
         if (lt != std::string_view::npos) {

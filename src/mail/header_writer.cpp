@@ -87,10 +87,17 @@ std::vector<Atom> unstructured_atoms(std::string_view utf8, std::size_t first_co
         // A run of words that need encoding is encoded as one text, spaces included: the
         // whitespace between adjacent encoded words is not part of the decoded value.
         std::size_t j = i;
-        while (j < words.size() &&
-               (needs_encoding(words[j]) ||
-                (words[j].empty() && j + 1 < words.size() && needs_encoding(words[j + 1]))))
-            ++j;
+        while (j < words.size()) {
+            if (needs_encoding(words[j])) {
+                ++j;
+                continue;
+            }
+            // Runs of spaces between two encoded words belong inside the encoded text.
+            std::size_t k = j;
+            while (k < words.size() && words[k].empty()) ++k;
+            if (k == j || k == words.size() || !needs_encoding(words[k])) break;
+            j = k;
+        }
         std::size_t begin = static_cast<std::size_t>(words[i].data() - utf8.data());
         std::size_t end =
             static_cast<std::size_t>(words[j - 1].data() - utf8.data()) + words[j - 1].size();

@@ -65,6 +65,20 @@ void dedupe(std::vector<std::string>& warnings) {
     warnings = std::move(seen);
 }
 
+// Warnings and a few fields quote the input (charset names, content types): keep the
+// promise that every string in the model is valid UTF-8.
+void make_text_safe(Message& m) {
+    auto fix = [](std::string& s) {
+        if (!core::is_valid_utf8(s)) s = core::sanitize_utf8(s);
+    };
+    for (auto& w : m.warnings) fix(w);
+    fix(m.text_charset);
+    for (auto& a : m.attachments) {
+        fix(a.content_type);
+        fix(a.filename);
+    }
+}
+
 }  // namespace
 
 Message parse_at_depth(std::string_view raw, WalkState& state, int depth) {
@@ -110,6 +124,7 @@ Message parse_at_depth(std::string_view raw, WalkState& state, int depth) {
         m.warnings.push_back(where + ": NUL bytes removed from the text body");
     }
     dedupe(m.warnings);
+    make_text_safe(m);
     return m;
 }
 

@@ -229,3 +229,22 @@ TEST_CASE("make_message_id") {
     m.message_id.clear();
     CHECK(parse_message(compose_ok(m)).message_id.find("@example.test") != std::string::npos);
 }
+
+TEST_CASE("regression: display names made of specials survive a round trip") {
+    for (std::string name : {"<", ">", "\"", "\\", "a <b@c> d", "x, y; z:", "(comment)", "=?x?="}) {
+        OutgoingMessage m = sample();
+        m.to[0].display_name = name;
+        Message back = parse_message(compose_ok(m));
+        REQUIRE(back.to.size() == 1);
+        CHECK(back.to[0].display_name == name);
+        CHECK(back.to[0].address == "taro@example.jp");
+    }
+}
+
+TEST_CASE("regression: several spaces between non-ASCII words survive") {
+    OutgoingMessage m = sample();
+    m.subject = "\xEF\xBF\xBD   \xEF\xBF\xBD\xEF\xBF\xBD end";
+    CHECK(parse_message(compose_ok(m)).subject == m.subject);
+    m.subject = "日本  語   x  y";
+    CHECK(parse_message(compose_ok(m)).subject == m.subject);
+}
