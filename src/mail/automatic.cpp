@@ -53,7 +53,8 @@ bool out_of_office_subject(std::string_view subject) {
     return false;
 }
 
-bool bounce_subject(std::string_view subject) {
+bool bounce_subject(std::string_view subject_text) {
+    const std::string subject = core::to_lower_ascii(subject_text);
     static const std::array<const char*, 10> phrases{"undelivered mail returned to sender",
                                                      "delivery status notification (failure)",
                                                      "mail delivery failed",
@@ -65,9 +66,9 @@ bool bounce_subject(std::string_view subject) {
                                                      "delivery has failed",
                                                      "message not delivered"};
     for (const char* phrase : phrases)
-        if (contains_icase(subject, phrase)) return true;
-    return subject.find("配送エラー") != std::string_view::npos ||
-           subject.find("配信不能") != std::string_view::npos;
+        if (subject.find(phrase) != std::string::npos) return true;
+    return subject.find("配送エラー") != std::string::npos ||
+           subject.find("配信不能") != std::string::npos;
 }
 
 }  // namespace

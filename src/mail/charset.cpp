@@ -87,7 +87,7 @@ JapaneseScore score_eucjp(std::string_view s) {
 
 // Canonical name → the converter that reads it the way senders mean it.
 std::string converter_for(const std::string& name) {
-    static const std::array<std::pair<const char*, const char*>, 12> table{{
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 12> table{{
         {"shift_jis", "CP932"},
         {"euc-jp", "EUC-JP-MS"},
         {"iso-8859-1", "WINDOWS-1252"},  // as every browser does: C1 bytes are 1252 letters
@@ -102,7 +102,7 @@ std::string converter_for(const std::string& name) {
         {"utf-7", "UTF-7"},
     }};
     for (const auto& [from, to] : table)
-        if (name == from) return to;
+        if (name == from) return std::string(to);
     return name;
 }
 
@@ -112,7 +112,7 @@ std::string convert(std::string_view bytes, const std::string& name,
     std::size_t bad = 0;
     known = true;
     if (name == "utf-8") {
-        if (core::is_valid_utf8(bytes)) return std::string(bytes);
+        if (detail::valid_utf8(bytes)) return std::string(bytes);
         out = core::sanitize_utf8(bytes);
         warn(warnings, "text declared utf-8 has invalid byte sequences; replaced with U+FFFD");
         return out;
@@ -165,12 +165,15 @@ const std::string& CharsetHintScope::current() {
 }  // namespace detail
 
 std::string normalize_charset_name(std::string_view charset) {
+    // The common, already canonical names skip the alias table.
+    for (std::string_view common : {"utf-8", "us-ascii", "iso-2022-jp", "shift_jis", "euc-jp"})
+        if (charset == common) return std::string(common);
     std::string_view s = core::trim(charset);
     while (!s.empty() && (s.front() == '"' || s.front() == '\'')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == '"' || s.back() == '\'')) s.remove_suffix(1);
     if (auto star = s.find('*'); star != std::string_view::npos) s = s.substr(0, star);
     std::string n = core::to_lower_ascii(core::trim(s));
-    static const std::array<std::pair<const char*, const char*>, 37> aliases{{
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 37> aliases{{
         {"utf8", "utf-8"},
         {"unicode-1-1-utf-8", "utf-8"},
         {"x-unicode20utf8", "utf-8"},
@@ -210,13 +213,13 @@ std::string normalize_charset_name(std::string_view charset) {
         {"cp1252", "windows-1252"},
     }};
     for (const auto& [from, to] : aliases)
-        if (n == from) return to;
+        if (n == from) return std::string(to);
     return n;
 }
 
 std::string detect_charset(std::string_view bytes) {
     if (is_ascii(bytes)) return has_iso2022jp_escape(bytes) ? "iso-2022-jp" : "us-ascii";
-    if (core::is_valid_utf8(bytes)) return "utf-8";
+    if (detail::valid_utf8(bytes)) return "utf-8";
     JapaneseScore sjis = score_sjis(bytes);
     JapaneseScore euc = score_eucjp(bytes);
     bool sjis_ok = sjis.valid && sjis.doubles >= 2 && sjis.kana >= 1;
@@ -255,7 +258,7 @@ std::string to_utf8(std::string_view bytes, std::string_view charset,
         warn(warnings, label + " text contains iso-2022-jp escapes; read as iso-2022-jp");
     } else if ((name == "utf-8" || is_japanese_8bit(name)) && !ascii) {
         // A Japanese label on UTF-8 bytes (or the reverse) is a common client bug.
-        bool utf8_ok = core::is_valid_utf8(bytes);
+        bool utf8_ok = detail::valid_utf8(bytes);
         if (name != "utf-8" && utf8_ok && score_sjis(bytes).valid == false) {
             use = "utf-8";
         } else if (name == "utf-8" && !utf8_ok) {
@@ -274,7 +277,8 @@ std::string to_utf8(std::string_view bytes, std::string_view charset,
              "unknown charset \"" + std::string(core::trim(charset)) + "\"; read as " + guess);
         out = guess == "us-ascii" ? std::string(bytes) : convert(bytes, guess, warnings, known);
     }
-    if (!core::is_valid_utf8(out)) out = core::sanitize_utf8(out);
+    // iconv and ICU write valid UTF-8; only our own paths could slip (e.g. a "us-ascii" guess).
+    if (use != "utf-8" && !detail::valid_utf8(out)) out = core::sanitize_utf8(out);
     return out;
 }
 

@@ -25,6 +25,14 @@ inline bool is_ascii(std::string_view s) {
 
 void append_replacement(std::string& out);
 
+// core::is_valid_utf8 with an ASCII fast path (8 bytes at a time): bodies are mostly ASCII
+// and are validated at least once each.
+bool valid_utf8(std::string_view s);
+
+// core::is_valid_utf8 with an ASCII fast path (8 bytes at a time): bodies are mostly ASCII
+// and are validated at least once each.
+bool valid_utf8(std::string_view s);
+
 // Whether `bytes` are well-formed in a Japanese multibyte charset ("shift_jis", "euc-jp").
 bool valid_in(std::string_view bytes, std::string_view charset);
 

@@ -57,6 +57,7 @@ std::optional<EncodedWord> parse_word(std::string_view s, std::size_t pos) {
 }
 
 std::string unfold(std::string_view raw) {
+    if (raw.find_first_of("\r\n") == std::string_view::npos) return std::string(raw);
     std::string out;
     out.reserve(raw.size());
     for (char c : raw)
@@ -76,6 +77,14 @@ std::string neutralize_controls(std::string s) {
 }  // namespace
 
 std::string decode_header_value(std::string_view raw_value, std::vector<std::string>* warnings) {
+    // Most values (Received, Date, ids, ASCII subjects) are plain ASCII without encoded words.
+    bool plain = raw_value.find("=?") == std::string_view::npos;
+    for (std::size_t i = 0; plain && i < raw_value.size(); ++i) {
+        auto c = static_cast<unsigned char>(raw_value[i]);
+        if (c >= 0x80 || (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F)
+            plain = false;
+    }
+    if (plain) return std::string(core::trim(neutralize_controls(unfold(raw_value))));
     std::string s = unfold(raw_value);
     bool had_controls = false;
     for (char c : s)
@@ -170,7 +179,7 @@ std::string decode_header_value(std::string_view raw_value, std::vector<std::str
     }
     flush();
     if (bad_b && warnings) warnings->push_back("encoded word has invalid base64");
-    if (!core::is_valid_utf8(out)) out = core::sanitize_utf8(out);
+    if (!detail::valid_utf8(out)) out = core::sanitize_utf8(out);
     return std::string(core::trim(neutralize_controls(std::move(out))));
 }
 

@@ -5,15 +5,42 @@
 #include <iconv.h>
 #include <unicode/ucnv.h>
 
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 
 #include "charset_internal.hpp"
+#include "cvdbot/core/text.hpp"
 
 namespace cvd::mail::detail {
 
 void append_replacement(std::string& out) {
     out += "\xEF\xBF\xBD";
+}
+
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (i + 8 <= s.size()) {
+            std::uint64_t word;
+            std::memcpy(&word, s.data() + i, 8);
+            if ((word & 0x8080808080808080ull) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        // A whole non-ASCII run: UTF-8 sequences never contain ASCII bytes.
+        std::size_t j = i;
+        while (j < s.size() && static_cast<unsigned char>(s[j]) >= 0x80) ++j;
+        if (!core::is_valid_utf8(s.substr(i, j - i))) return false;
+        i = j;
+    }
+    return true;
 }
 
 namespace {
@@ -68,6 +95,7 @@ IcuHandle* icu_for(const std::string& charset) {
 
 void convert_iconv(iconv_t cd, std::string_view bytes, std::string& out, std::size_t& bad) {
     iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset shift state from an earlier call
+    out.reserve(out.size() + bytes.size() + bytes.size() / 2);
     char* in = const_cast<char*>(bytes.data());
     std::size_t in_left = bytes.size();
     char buffer[8192];

@@ -16,6 +16,7 @@ class Decoder {
     Decoder(std::size_t& bad, std::size_t& unterminated) : bad_(bad), unterminated_(unterminated) {}
 
     std::string run(std::string_view in) {
+        sjis_.reserve(in.size());
         std::size_t i = 0;
         while (i < in.size()) {
             unsigned char c = static_cast<unsigned char>(in[i]);

@@ -87,18 +87,21 @@ std::string decode_transfer(std::string_view body, const std::string& cte,
     return std::string(body);
 }
 
+// CRLF and lone CR → LF, in place: bodies can be megabytes.
 std::string normalize_newlines(std::string s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\r') {
-            out.push_back('\n');
-            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+    std::size_t r = s.find('\r');
+    if (r == std::string::npos) return s;
+    std::size_t w = r;
+    for (; r < s.size(); ++r) {
+        if (s[r] == '\r') {
+            s[w++] = '\n';
+            if (r + 1 < s.size() && s[r + 1] == '\n') ++r;
         } else {
-            out.push_back(s[i]);
+            s[w++] = s[r];
         }
     }
-    return out;
+    s.resize(w);
+    return s;
 }
 
 // RFC 3676 format=flowed: lines ending in a space continue on the next line (same quote
@@ -142,7 +145,10 @@ std::string unflow(std::string_view text, bool delsp) {
 void append_text(Collected& out, std::string text, bool from_plain, const std::string& charset) {
     if (!out.has_text) out.charset = charset;
     if (!out.text.empty() && !text.empty() && out.text.back() != '\n') out.text.push_back('\n');
-    out.text += text;
+    if (out.text.empty())
+        out.text = std::move(text);
+    else
+        out.text += text;
     // A text is a sequence of lines; the line end before a boundary belongs to the boundary.
     if (!out.text.empty() && out.text.back() != '\n') out.text.push_back('\n');
     out.has_text = true;

@@ -34,45 +34,61 @@ int hex_value(char c) {
 }  // namespace
 
 std::string decode_base64(std::string_view in, std::size_t* invalid) {
-    std::string out;
-    out.reserve(in.size() / 4 * 3 + 3);
+    std::string out(in.size() / 4 * 3 + 3, '\0');
+    char* o = out.data();
+    const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+    const auto* end = p + in.size();
     unsigned quantum = 0;
     int n = 0;
     std::size_t bad = 0;
-    for (char ch : in) {
-        auto c = static_cast<unsigned char>(ch);
-        int v = b64_table[c];
+    while (p < end) {
+        // Fast path: four alphabet characters in a row (all of a well-formed line).
+        if (n == 0 && end - p >= 4) {
+            int a = b64_table[p[0]], b = b64_table[p[1]], c = b64_table[p[2]], d = b64_table[p[3]];
+            if ((a | b | c | d) >= 0) {
+                unsigned q =
+                    (unsigned(a) << 18) | (unsigned(b) << 12) | (unsigned(c) << 6) | unsigned(d);
+                *o++ = static_cast<char>(q >> 16);
+                *o++ = static_cast<char>(q >> 8);
+                *o++ = static_cast<char>(q);
+                p += 4;
+                continue;
+            }
+        }
+        unsigned char ch = *p++;
+        int v = b64_table[ch];
         if (v >= 0) {
             quantum = (quantum << 6) | static_cast<unsigned>(v);
             if (++n == 4) {
-                out.push_back(static_cast<char>(quantum >> 16));
-                out.push_back(static_cast<char>(quantum >> 8));
-                out.push_back(static_cast<char>(quantum));
+                *o++ = static_cast<char>(quantum >> 16);
+                *o++ = static_cast<char>(quantum >> 8);
+                *o++ = static_cast<char>(quantum);
                 quantum = 0;
                 n = 0;
             }
-        } else if (c == '=') {
+        } else if (ch == '=') {
             // Padding ends a quantum; '=' where no quantum is open is noise.
             if (n == 2) {
-                out.push_back(static_cast<char>(quantum >> 4));
+                *o++ = static_cast<char>(quantum >> 4);
             } else if (n == 3) {
-                out.push_back(static_cast<char>(quantum >> 10));
-                out.push_back(static_cast<char>(quantum >> 2));
+                *o++ = static_cast<char>(quantum >> 10);
+                *o++ = static_cast<char>(quantum >> 2);
             } else if (n == 1) {
                 ++bad;
             }
             quantum = 0;
             n = 0;
-        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        } else if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') {
             ++bad;
         }
     }
-    if (n == 2) out.push_back(static_cast<char>(quantum >> 4));
+    if (n == 2) *o++ = static_cast<char>(quantum >> 4);
     if (n == 3) {
-        out.push_back(static_cast<char>(quantum >> 10));
-        out.push_back(static_cast<char>(quantum >> 2));
+        *o++ = static_cast<char>(quantum >> 10);
+        *o++ = static_cast<char>(quantum >> 2);
     }
     if (n == 1) ++bad;
+    out.resize(static_cast<std::size_t>(o - out.data()));
     if (invalid) *invalid += bad;
     return out;
 }
