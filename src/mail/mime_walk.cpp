@@ -104,6 +104,28 @@ std::string normalize_newlines(std::string s) {
     return s;
 }
 
+// <meta charset="..."> or <meta http-equiv=... content="text/html; charset=..."> near the start
+// of an HTML part that has no charset parameter.
+std::string html_meta_charset(std::string_view html) {
+    std::string head = core::to_lower_ascii(html.substr(0, 2048));
+    std::size_t meta = 0;
+    while ((meta = head.find("<meta", meta)) != std::string::npos) {
+        std::size_t end = head.find('>', meta);
+        std::string_view tag = std::string_view(head).substr(
+            meta, end == std::string::npos ? std::string::npos : end - meta);
+        std::size_t cs = tag.find("charset=");
+        if (cs != std::string_view::npos) {
+            std::size_t v = cs + 8;
+            while (v < tag.size() && (tag[v] == '"' || tag[v] == '\'' || tag[v] == ' ')) ++v;
+            std::size_t e = tag.find_first_of("\"' ;/>", v);
+            return normalize_charset_name(
+                tag.substr(v, e == std::string_view::npos ? std::string_view::npos : e - v));
+        }
+        meta += 5;
+    }
+    return {};
+}
+
 // RFC 3676 format=flowed: lines ending in a space continue on the next line (same quote
 // depth); delsp=yes means that space was added by the sender and goes away too.
 std::string unflow(std::string_view text, bool delsp) {
@@ -298,6 +320,7 @@ void walk_entity(const HeaderBlock& header, std::string_view body, WalkState& st
     const bool readable_text = ct.value == "text/plain" || ct.value == "text/html";
     if (readable_text && !is_attachment && filename.empty()) {
         std::string charset = normalize_charset_name(ct.raw("charset"));
+        if (charset.empty() && ct.value == "text/html") charset = html_meta_charset(decoded);
         std::vector<std::string> charset_warnings;
         std::string text = to_utf8(decoded, charset, &charset_warnings);
         for (auto& w : charset_warnings) warnings.push_back(where + ": " + w);

@@ -278,3 +278,12 @@ TEST_CASE("CR-only line ends are read") {
     CHECK(m.subject == "old mac");
     CHECK(m.text_body == "body line\n");
 }
+
+TEST_CASE("HTML without a charset parameter uses its meta charset") {
+    std::string sjis_html =
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+        "charset=Shift_JIS\"></head><body>\x83\x65\x83\x58\x83\x67</body></html>";
+    Message m = parse_message("From: a@x.example\r\nContent-Type: text/html\r\n\r\n" + sjis_html);
+    CHECK(m.text_body == "テスト\n");
+    CHECK(m.text_charset == "shift_jis");
+}
