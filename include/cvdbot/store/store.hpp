@@ -18,6 +18,8 @@ namespace cvd::store {
 // The newest schema this binary knows.
 int current_schema_version();
 
+class VendorDirectory;
+
 enum class FetchOutcome { stored, duplicate };
 
 struct StoredFetch {
@@ -89,6 +91,7 @@ public:
     core::Result<std::string> integrity_check();
 
 private:
+    friend class VendorDirectory;
     struct Impl;
     explicit Store(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
