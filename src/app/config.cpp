@@ -87,7 +87,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
     auto parsed = core::toml_parse(toml_text, source);
     if (!parsed) return parsed.error();
     const toml::table& root = *parsed;
-    if (auto s = core::toml_only_known_keys(source, root, "", {"imap", "smtp", "bot", "paths", "daemon"}); !s)
+    if (auto s = core::toml_only_known_keys(source, root, "", {"imap", "smtp", "bot", "paths", "daemon", "coordinators"}); !s)
         return s.error();
     Reader read{source, base_dir};
     Config config;
@@ -176,6 +176,22 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
             if (!node->is_integer() || !value || *value < 1 || *value > 86400)
                 return toml_error(source, node, "daemon.poll_interval_seconds", "must be an integer from 1 to 86400");
             config.poll_interval = std::chrono::seconds(*value);
+        }
+    }
+    auto coordinators = section(source, root, "coordinators", false);
+    if (!coordinators) return coordinators.error();
+    if (*coordinators) {
+        const auto& t = **coordinators;
+        if (auto s = core::toml_only_known_keys(source, t, "coordinators.", {"addresses"}); !s) return s.error();
+        if (const auto* node = t.get("addresses")) {
+            const auto* list = node->as_array();
+            if (!list) return toml_error(source, node, "coordinators.addresses", "must be a list of addresses");
+            for (const auto& item : *list) {
+                const auto value = item.value<std::string>();
+                if (!item.is_string() || !plausible_address(*value))
+                    return toml_error(source, &item, "coordinators.addresses", "each entry must be a plain address");
+                config.coordinators.push_back(core::to_lower_ascii(*value));
+            }
         }
     }
     return config;

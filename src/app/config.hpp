@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "cvdbot/core/result.hpp"
 
@@ -38,6 +39,9 @@ struct Config {
     std::filesystem::path templates_dir = "./templates";
     std::filesystem::path rules_dir = "./rules";
     std::chrono::seconds poll_interval{60};
+    // Coordinators' addresses: their mail to a case is filed on it (commands need more:
+    // a registered signing key).
+    std::vector<std::string> coordinators;
 };
 
 core::Result<Config> load_config(const std::filesystem::path& path);

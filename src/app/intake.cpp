@@ -2,12 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/domain/types.hpp"
 #include "cvdbot/mail/address.hpp"
-#include "cvdbot/mail/composer.hpp"
 #include "cvdbot/mail/parser.hpp"
+#include "cvdbot/mail/threading.hpp"
 #include "cvdbot/workflow/step.hpp"
+#include "outgoing.hpp"
 #include "threading.hpp"
 
 namespace cvd::app {
@@ -19,7 +22,7 @@ std::string detect_language(std::string_view text) {
     // Hiragana, katakana and CJK ideographs all start with lead byte E3..E9 in UTF-8.
     for (std::size_t i = 0; i + 2 < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c == 0xE3 || (c >= 0xE4 && c <= 0xE9)) return "ja";
+        if (c >= 0xE3 && c <= 0xE9) return "ja";
     }
     return "en";
 }
@@ -35,7 +38,14 @@ store::MessageSummary summarize(const mail::Message& m) {
     s.subject = m.subject;
     s.text_body = m.text_body;
     s.language = detect_language(m.subject + m.text_body);
+    s.in_reply_to = m.in_reply_to;
+    s.references = m.references;
     return s;
+}
+
+bool same_domain(std::string_view a, std::string_view b) {
+    const auto da = core::address_domain(a), db = core::address_domain(b);
+    return !da.empty() && core::iequals_ascii(da, db);
 }
 
 }  // namespace
@@ -45,109 +55,135 @@ Status Intake::process(std::int64_t row_id) {
     auto raw = store_.raw_message(row_id);
     if (!raw) return raw.error();
     const mail::Message parsed = mail::parse_message(*raw);
-    const store::MessageSummary summary = summarize(parsed);
+    store::MessageSummary summary = summarize(parsed);
     for (const auto& warning : parsed.warnings) spdlog::debug("message {}: {}", row_id, warning);
 
-    const auto give_up = [&](MessageStatus status, const std::string& reason) -> Status {
+    const auto set_aside = [&](MessageStatus status, const std::string& reason,
+                               std::optional<std::int64_t> named_case = std::nullopt) -> Status {
         spdlog::warn("message {} ({} bytes, from '{}'): {}", row_id, raw->size(), summary.sender, reason);
+        summary.named_case_row_id = named_case;
         return store_.transaction([&]() -> Status {
             if (auto s = store_.record_processed(row_id, status, reason, std::nullopt, summary, now); !s) return s;
-            return store_.audit({0, std::nullopt, now, "bot", std::string("message_") + std::string(domain::to_string(status)),
-                                 "message " + std::to_string(row_id) + ": " + reason, row_id});
+            return store_.audit({0, named_case, now, "bot",
+                                 std::string("message_") + std::string(domain::to_string(status)),
+                                 "message " + std::to_string(row_id) + " from " +
+                                     (summary.sender.empty() ? "(no sender)" : summary.sender) + ": " + reason,
+                                 row_id});
         });
     };
 
-    if (raw->empty()) return give_up(MessageStatus::failed, "the message is empty");
+    if (raw->empty()) return set_aside(MessageStatus::failed, "the message is empty");
     if (!parsed.from || !mail::is_plausible_addr_spec(parsed.from->address))
-        return give_up(MessageStatus::failed, "the message has no usable sender address (From), so it cannot open a "
-                                              "case or be answered; kept for review");
+        return set_aside(MessageStatus::failed, "the message has no usable sender address (From), so it cannot open "
+                                                "a case or be answered; kept for review");
     if (summary.sender == domain::normalize_address(config_.bot.address) ||
-        case_from_reply_address(config_.bot.address, config_.bot.case_prefix, summary.sender))
-        return give_up(MessageStatus::ignored, "the message comes from the bot itself; ignored to avoid a loop");
+        reply_token_of(config_.bot.address, summary.sender))
+        return set_aside(MessageStatus::ignored, "the message comes from the bot itself; ignored to avoid a loop");
 
-    auto thread = find_thread(store_, parsed, config_.bot.address, config_.bot.case_prefix);
+    auto thread = find_thread(store_, parsed, summary.sender, config_.bot.address, config_.bot.case_prefix);
     if (!thread) return thread.error();
     const bool automatic = parsed.automatic != mail::AutomaticKind::none;
 
-    std::optional<domain::Role> sender_role;
+    // Who is writing: a participant of the case, a coordinator, a colleague of the
+    // participant whose private thread address was used, or a stranger.
+    std::optional<domain::Participant> sender;
+    bool add_as_coordinator = false;
+    std::string attribution;
     if (thread->found) {
-        auto people = store_.participants(thread->found->row_id);
-        if (!people) return people.error();
-        for (const auto& p : *people)
-            if (p.address == summary.sender) sender_role = p.role;
+        auto by_address = store_.participant_by_address(thread->found->row_id, summary.sender);
+        if (!by_address) return by_address.error();
+        sender = *by_address;
+        if (!sender && std::find(config_.coordinators.begin(), config_.coordinators.end(), summary.sender) !=
+                           config_.coordinators.end()) {
+            add_as_coordinator = true;
+        } else if (!sender && thread->how == "reply address" && thread->thread_participant) {
+            auto owner = store_.participant(*thread->thread_participant);
+            if (!owner) return owner.error();
+            // Vendors and operators forward internally; their colleagues answer from the same
+            // domain to the unguessable thread address.
+            if (*owner && ((*owner)->role == domain::Role::vendor || (*owner)->role == domain::Role::site_operator) &&
+                same_domain((*owner)->address, summary.sender)) {
+                sender = *owner;
+                attribution = " (colleague of " + (*owner)->address + ")";
+            }
+        }
+        if (!sender && !add_as_coordinator) {
+            // Someone guessing or copying a case tag learns nothing: no reply, no filing.
+            return set_aside(MessageStatus::quarantined,
+                             "names case " + thread->found->id.str() + " (" + thread->how +
+                                 ") but the sender takes no part in it; held for a coordinator",
+                             thread->found->row_id);
+        }
     }
 
+    std::optional<domain::Role> sender_role;
+    if (sender) sender_role = sender->role;
+    if (add_as_coordinator) sender_role = domain::Role::coordinator;
     workflow::Event event = thread->found
                                 ? workflow::Event(workflow::CorrespondenceReceived{summary.sender, sender_role, automatic})
                                 : workflow::Event(workflow::ReportReceived{
                                       summary.sender, parsed.from->display_name, automatic});
     auto outcome = workflow::step(thread->found ? std::optional(thread->found->state) : std::nullopt, event, rules_, now);
-    if (!outcome) return give_up(MessageStatus::failed, "refused by the workflow: " + outcome.error().message);
+    if (!outcome) return set_aside(MessageStatus::failed, "refused by the workflow: " + outcome.error().message);
 
     std::optional<domain::Case> the_case = thread->found;
     std::vector<std::string> queued;
     auto status = store_.transaction([&]() -> Status {
+        if (add_as_coordinator) {
+            domain::Participant coordinator;
+            coordinator.case_row_id = the_case->row_id;
+            coordinator.role = domain::Role::coordinator;
+            coordinator.address = summary.sender;
+            coordinator.display_name = parsed.from->display_name;
+            auto added = store_.add_participant(coordinator, now);
+            if (!added) return added.error();
+            sender = *added;
+        }
         for (const auto& command : outcome->commands) {
             if (const auto* open = std::get_if<workflow::OpenCase>(&command)) {
-                auto created = store_.create_case(config_.bot.case_prefix, now, summary.subject);
+                auto created = store_.create_case(config_.bot.case_prefix, now, core::sanitize_utf8(summary.subject));
                 if (!created) return created.error();
                 the_case = *created;
-                domain::Participant discoverer{0, created->row_id, domain::Role::discoverer, open->discoverer_address,
-                                               core::sanitize_utf8(open->discoverer_name), summary.language};
-                if (auto p = store_.add_participant(discoverer, now); !p) return p.error();
+                domain::Participant discoverer;
+                discoverer.case_row_id = created->row_id;
+                discoverer.role = domain::Role::discoverer;
+                discoverer.address = open->discoverer_address;
+                discoverer.display_name = core::sanitize_utf8(open->discoverer_name);
+                discoverer.language = summary.language;
+                auto added = store_.add_participant(discoverer, now);
+                if (!added) return added.error();
+                sender = *added;
             } else if (const auto* audit = std::get_if<workflow::RecordAudit>(&command)) {
                 if (auto s = store_.audit({0, the_case ? std::optional(the_case->row_id) : std::nullopt, now, "bot",
-                                           audit->action, audit->detail, row_id});
+                                           audit->action, audit->detail + attribution, row_id});
                     !s)
                     return s;
             } else if (const auto* send = std::get_if<workflow::SendTemplate>(&command)) {
                 if (!the_case) return core::make_error(core::ErrorKind::internal, "a message to send needs a case");
                 auto people = store_.participants(the_case->row_id);
                 if (!people) return people.error();
-                const domain::Participant* recipient = nullptr;
-                for (const auto& p : *people)
-                    if (p.role == send->recipient_role && !recipient) recipient = &p;
-                if (!recipient)
-                    return core::make_error(core::ErrorKind::internal, "the case has no " +
-                                                                           std::string(domain::to_string(send->recipient_role)));
-                const std::string reply_address = case_reply_address(config_.bot.address, the_case->id);
-                render::Variables vars{
-                    {"case_id", the_case->id.str()},
-                    {"case_tag", "[" + the_case->id.str() + "]"},
-                    {"recipient_name", recipient->display_name.empty() ? recipient->address : recipient->display_name},
-                    {"recipient_address", recipient->address},
-                    {"report_subject", summary.subject.empty() ? "(no subject)" : summary.subject},
-                    {"report_date", core::format_iso8601(now)},
-                    {"bot_name", config_.bot.name},
-                    {"bot_address", config_.bot.address},
-                    {"reply_address", reply_address},
-                };
-                auto rendered = templates_.render(send->template_name, vars);
-                if (!rendered) return rendered.error();
-                mail::OutgoingMessage out;
-                out.from = mail::Address{config_.bot.name, config_.bot.address};
-                out.to = {mail::Address{recipient->display_name, recipient->address}};
-                out.subject = rendered->subject;
-                out.message_id = mail::make_message_id(core::address_domain(config_.bot.address));
-                if (!parsed.message_id.empty()) {
-                    out.in_reply_to = {parsed.message_id};
-                    out.references = parsed.references;
-                    out.references.push_back(parsed.message_id);
-                }
-                out.date = now;
-                out.text_body = rendered->body;
-                out.auto_submitted = "auto-replied";
-                out.extra_headers = {{"Reply-To", reply_address}};
-                auto bytes = mail::compose_message(out);
-                if (!bytes) return bytes.error();
-                store::OutboundMail mail{the_case->row_id, out.message_id, config_.bot.address, {recipient->address},
-                                         out.subject, out.text_body, *bytes, row_id};
-                if (auto q = store_.queue_outbound(mail, now); !q) return q.error();
+                const auto recipient = std::find_if(people->begin(), people->end(),
+                                                    [&](const auto& p) { return p.role == send->recipient_role; });
+                if (recipient == people->end())
+                    return core::make_error(core::ErrorKind::internal, "the case has no " + std::string(domain::to_string(
+                                                                                                send->recipient_role)));
+                auto mail = build_outgoing(send->template_name, *the_case, *recipient,
+                                           ReplyContext{&parsed, row_id, summary.subject}, config_, templates_, now);
+                if (!mail) return mail.error();
+                if (auto q = store_.queue_outbound(*mail, now); !q) return q.error();
                 queued.push_back(send->template_name + " to " + recipient->address);
             }
         }
         if (the_case && outcome->state && *outcome->state != the_case->state)
             if (auto s = store_.set_case_state(the_case->row_id, *outcome->state, now); !s) return s;
+        if (the_case && sender &&
+            (sender->role == domain::Role::vendor || sender->role == domain::Role::site_operator)) {
+            // Their ticket system's numbers let later mail find the thread without our tag.
+            for (const auto& ticket : ticket_candidates(mail::strip_subject_prefixes(summary.subject),
+                                                        config_.bot.case_prefix))
+                if (auto s = store_.remember_ticket(the_case->row_id, sender->row_id, ticket); !s) return s;
+        }
+        summary.participant_row_id = sender ? std::optional(sender->row_id) : std::nullopt;
         const auto final_status = the_case ? MessageStatus::processed : MessageStatus::ignored;
         const std::string reason = the_case ? (thread->found ? "threaded by " + thread->how : "opened a new case")
                                             : "automatic mail that belongs to no case";
@@ -158,7 +194,7 @@ Status Intake::process(std::int64_t row_id) {
         if (status.error().kind == core::ErrorKind::io || status.error().kind == core::ErrorKind::internal)
             return status;
         // The message itself is the problem (e.g. an address the composer refuses).
-        return give_up(MessageStatus::failed, status.error().message);
+        return set_aside(MessageStatus::failed, status.error().message);
     }
     spdlog::info("message {} from {}: {}{}{}", row_id, summary.sender,
                  the_case ? the_case->id.str() : std::string("no case"),

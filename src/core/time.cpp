@@ -22,7 +22,7 @@ Civil civil(Timestamp t) {
 
 std::string format_iso8601(Timestamp t) {
     const auto c = civil(t);
-    char buf[32];
+    char buf[64];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", int(c.date.year()),
                   unsigned(c.date.month()), unsigned(c.date.day()), long(c.time.hours().count()),
                   long(c.time.minutes().count()), static_cast<long long>(c.time.seconds().count()));
@@ -49,7 +49,7 @@ std::string format_rfc5322(Timestamp t) {
                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const auto c = civil(t);
     const weekday wd{floor<days>(t)};
-    char buf[48];
+    char buf[96];
     std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02ld:%02ld:%02lld +0000", kDays[wd.c_encoding()],
                   unsigned(c.date.day()), kMonths[unsigned(c.date.month()) - 1], int(c.date.year()),
                   long(c.time.hours().count()), long(c.time.minutes().count()),

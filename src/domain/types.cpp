@@ -39,11 +39,17 @@ constexpr std::array<std::pair<Direction, std::string_view>, 2> kDirections{{
     {Direction::inbound, "inbound"},
     {Direction::outbound, "outbound"},
 }};
-constexpr std::array<std::pair<MessageStatus, std::string_view>, 4> kStatuses{{
+constexpr std::array<std::pair<MessageStatus, std::string_view>, 5> kStatuses{{
     {MessageStatus::pending, "pending"},
     {MessageStatus::processed, "processed"},
     {MessageStatus::ignored, "ignored"},
     {MessageStatus::failed, "failed"},
+    {MessageStatus::quarantined, "quarantined"},
+}};
+constexpr std::array<std::pair<Track, std::string_view>, 3> kTracks{{
+    {Track::undecided, "undecided"},
+    {Track::product, "product"},
+    {Track::web, "web"},
 }};
 }  // namespace
 
@@ -55,6 +61,8 @@ std::optional<CaseState> parse_case_state(std::string_view text) { return lookup
 std::optional<Role> parse_role(std::string_view text) { return lookup(kRoles, text); }
 std::optional<Direction> parse_direction(std::string_view text) { return lookup(kDirections, text); }
 std::optional<MessageStatus> parse_message_status(std::string_view text) { return lookup(kStatuses, text); }
+std::string_view to_string(Track track) { return name_of(kTracks, track); }
+std::optional<Track> parse_track(std::string_view text) { return lookup(kTracks, text); }
 
 bool is_open(CaseState state) {
     return state != CaseState::rejected && state != CaseState::stopped;

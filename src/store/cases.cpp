@@ -1,5 +1,6 @@
 // Cases and their participants.
 
+#include "cvdbot/core/text.hpp"
 #include "store_impl.hpp"
 
 namespace cvd::store {
@@ -20,6 +21,10 @@ domain::Case read_case_row(const sql::Statement& row, bool& ok) {
     c.title = row.column_text(5);
     c.created_at = read_time(row, 6, ok);
     c.updated_at = read_time(row, 7, ok);
+    const auto track = domain::parse_track(row.column_text(8));
+    if (!track) ok = false;
+    c.track = track.value_or(domain::Track::undecided);
+    if (!row.column_is_null(9)) c.start_date = read_time(row, 9, ok);
     return c;
 }
 
@@ -67,8 +72,11 @@ Result<domain::Case> Store::create_case(const std::string& prefix, core::Timesta
         insert->bind(4, domain::to_string(domain::CaseState::received)).bind(5, title);
         insert->bind(6, core::to_unix(now)).bind(7, core::to_unix(now));
         if (auto s = insert->run(); !s) return s;
-        created = domain::Case{impl_->db.last_insert_id(), core::CaseId{prefix, year, number},
-                               domain::CaseState::received, title, now, now};
+        created = domain::Case{};
+        created.row_id = impl_->db.last_insert_id();
+        created.id = core::CaseId{prefix, year, number};
+        created.title = title;
+        created.created_at = created.updated_at = now;
         return {};
     });
     if (!status) return status.error();
@@ -112,54 +120,54 @@ Status Store::set_case_state(std::int64_t case_row_id, domain::CaseState state, 
     return stmt->run();
 }
 
-Result<std::vector<CaseSummary>> Store::list_cases() {
-    auto stmt = impl_->db.prepare(
-        std::string("SELECT ") + kCaseColumns +
-        ", (SELECT address FROM participants p WHERE p.case_id = c.id AND p.role = 'discoverer' ORDER BY p.id LIMIT 1)"
-        ", (SELECT count(*) FROM messages m WHERE m.case_id = c.id)"
-        " FROM cases c ORDER BY c.year, c.number, c.prefix");
+Status Store::set_case_track(std::int64_t case_row_id, domain::Track track, core::Timestamp now) {
+    auto stmt = impl_->db.prepare("UPDATE cases SET track = ?, updated_at = ? WHERE id = ?");
     if (!stmt) return stmt.error();
+    stmt->bind(1, domain::to_string(track)).bind(2, core::to_unix(now)).bind(3, case_row_id);
+    return stmt->run();
+}
+
+Result<std::vector<CaseSummary>> Store::list_cases(const CaseFilter& filter) {
+    std::string sql = std::string("SELECT ") + kCaseColumns +
+                      ", (SELECT address FROM participants p WHERE p.case_id = c.id AND p.role = 'discoverer' "
+                      "ORDER BY p.id LIMIT 1)"
+                      ", (SELECT count(*) FROM messages m WHERE m.case_id = c.id)"
+                      ", (SELECT group_concat(CASE WHEN p.organisation <> '' THEN p.organisation ELSE p.address END, "
+                      "char(10)) FROM participants p WHERE p.case_id = c.id AND p.role = 'vendor')"
+                      ", (SELECT min(due_at) FROM timers t WHERE t.case_id = c.id AND t.state = 'armed')"
+                      " FROM cases c WHERE 1";
+    if (filter.state) sql += " AND c.state = ?1";
+    if (filter.track) sql += " AND c.track = ?2";
+    if (filter.overdue_at)
+        sql += " AND EXISTS (SELECT 1 FROM timers t WHERE t.case_id = c.id AND t.state = 'armed' AND t.due_at <= ?3)";
+    if (!filter.vendor.empty())
+        sql += " AND EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id AND p.role = 'vendor' AND "
+               "(instr(lower(p.address), lower(?4)) > 0 OR instr(lower(p.organisation), lower(?4)) > 0))";
+    if (!filter.text.empty())
+        sql += " AND (instr(lower(c.title), lower(?5)) > 0 OR EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id "
+               "AND (instr(lower(m.subject), lower(?5)) > 0 OR instr(lower(m.text_body), lower(?5)) > 0)))";
+    sql += " ORDER BY c.year, c.number, c.prefix";
+    auto stmt = impl_->db.prepare(sql);
+    if (!stmt) return stmt.error();
+    if (filter.state) stmt->bind(1, domain::to_string(*filter.state));
+    if (filter.track) stmt->bind(2, domain::to_string(*filter.track));
+    if (filter.overdue_at) stmt->bind(3, core::to_unix(*filter.overdue_at));
+    if (!filter.vendor.empty()) stmt->bind(4, filter.vendor);
+    if (!filter.text.empty()) stmt->bind(5, filter.text);
     std::vector<CaseSummary> out;
     for (;;) {
         auto row = stmt->step();
         if (!row) return row.error();
         if (!*row) return out;
         bool ok = true;
-        CaseSummary summary{read_case_row(*stmt, ok), stmt->column_text(8), stmt->column_int(9)};
+        CaseSummary summary{read_case_row(*stmt, ok), stmt->column_text(kCaseColumnCount),
+                            stmt->column_int(kCaseColumnCount + 1), {}, std::nullopt};
+        const std::string vendors = stmt->column_text(kCaseColumnCount + 2);
+        for (auto v : core::split(vendors, '\n'))
+            if (!v.empty()) summary.vendors.emplace_back(v);
+        if (!stmt->column_is_null(kCaseColumnCount + 3)) summary.next_due = read_time(*stmt, kCaseColumnCount + 3, ok);
         if (!ok) return corrupt("case row " + std::to_string(summary.record.row_id));
         out.push_back(std::move(summary));
-    }
-}
-
-Result<domain::Participant> Store::add_participant(const domain::Participant& participant, core::Timestamp now) {
-    auto stmt = impl_->db.prepare(
-        "INSERT INTO participants (case_id, role, address, display_name, language, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, role, address) DO NOTHING");
-    if (!stmt) return stmt.error();
-    const auto address = domain::normalize_address(participant.address);
-    stmt->bind(1, participant.case_row_id).bind(2, domain::to_string(participant.role)).bind(3, address);
-    stmt->bind(4, participant.display_name).bind(5, participant.language).bind(6, core::to_unix(now));
-    if (auto s = stmt->run(); !s) return s.error();
-    domain::Participant stored = participant;
-    stored.address = address;
-    stored.row_id = impl_->db.changes() == 1 ? impl_->db.last_insert_id() : 0;
-    return stored;
-}
-
-Result<std::vector<domain::Participant>> Store::participants(std::int64_t case_row_id) {
-    auto stmt = impl_->db.prepare(
-        "SELECT id, case_id, role, address, display_name, language FROM participants WHERE case_id = ? ORDER BY id");
-    if (!stmt) return stmt.error();
-    stmt->bind(1, case_row_id);
-    std::vector<domain::Participant> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) return out;
-        const auto role = domain::parse_role(stmt->column_text(2));
-        if (!role) return corrupt("participant " + std::to_string(stmt->column_int(0)) + " has an unknown role");
-        out.push_back(domain::Participant{stmt->column_int(0), stmt->column_int(1), *role, stmt->column_text(3),
-                                          stmt->column_text(4), stmt->column_text(5)});
     }
 }
 

@@ -18,7 +18,19 @@ core::Timestamp read_time(const sql::Statement& row, int column, bool& ok) {
 namespace {
 constexpr const char* kMessageColumns =
     "id, direction, status, status_reason, case_id, mailbox, uidvalidity, uid, message_id, content_hash, "
-    "sender, recipients, subject, text_body, language, stored_at";
+    "sender, recipients, subject, text_body, language, stored_at, participant_id, named_case_id, in_reply_to_ids, "
+    "reference_ids, crypto, signer_fingerprint";
+
+std::string join_ids(const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) {
+        // Ids come from outside: a space inside one would split it on reading back.
+        if (id.empty() || id.find_first_of(" \t\r\n") != std::string::npos) continue;
+        if (!out.empty()) out += ' ';
+        out += id;
+    }
+    return out;
+}
 
 Result<StoredMessage> read_message_row(const sql::Statement& row) {
     StoredMessage m;
@@ -46,6 +58,12 @@ Result<StoredMessage> read_message_row(const sql::Statement& row) {
     m.text_body = row.column_text(13);
     m.language = row.column_text(14);
     m.stored_at = read_time(row, 15, ok);
+    m.participant_row_id = row.column_optional_int(16);
+    m.named_case_row_id = row.column_optional_int(17);
+    m.in_reply_to_ids = row.column_text(18);
+    m.reference_ids = row.column_text(19);
+    m.crypto = row.column_text(20);
+    m.signer_fingerprint = row.column_text(21);
     if (!ok) return corrupt("message " + std::to_string(m.row_id) + " has an impossible time");
     return m;
 }
@@ -163,15 +181,51 @@ Status Store::record_processed(std::int64_t row_id, domain::MessageStatus status
                                core::Timestamp now) {
     auto stmt = impl_->db.prepare(
         "UPDATE messages SET status = ?, status_reason = ?, case_id = ?, message_id = ?, sender = ?, "
-        "recipients = ?, subject = ?, text_body = ?, language = ?, processed_at = ? WHERE id = ?");
+        "recipients = ?, subject = ?, text_body = ?, language = ?, processed_at = ?, participant_id = ?, "
+        "named_case_id = ?, in_reply_to_ids = ?, reference_ids = ?, crypto = ?, signer_fingerprint = ? WHERE id = ?");
     if (!stmt) return stmt.error();
     stmt->bind(1, domain::to_string(status)).bind(2, reason).bind(3, case_row_id).bind(4, summary.message_id);
     stmt->bind(5, summary.sender).bind(6, summary.recipients).bind(7, summary.subject);
-    stmt->bind(8, summary.text_body).bind(9, summary.language).bind(10, core::to_unix(now)).bind(11, row_id);
+    stmt->bind(8, summary.text_body).bind(9, summary.language).bind(10, core::to_unix(now));
+    stmt->bind(11, summary.participant_row_id).bind(12, summary.named_case_row_id);
+    stmt->bind(13, join_ids(summary.in_reply_to)).bind(14, join_ids(summary.references));
+    stmt->bind(15, summary.crypto).bind(16, summary.signer_fingerprint).bind(17, row_id);
     if (auto s = stmt->run(); !s) return s;
     if (impl_->db.changes() != 1)
         return core::make_error(core::ErrorKind::not_found, "no message " + std::to_string(row_id));
     return {};
+}
+
+Result<std::optional<ThreadRef>> Store::find_thread_by_message_ids(const std::vector<std::string>& message_ids) {
+    std::size_t looked = 0;
+    for (const auto& id : message_ids) {
+        if (id.empty()) continue;
+        if (++looked > 100) break;  // a hostile References header must not cost more
+        auto lookup = impl_->db.prepare(
+            "SELECT case_id, participant_id FROM messages WHERE message_id = ? AND case_id IS NOT NULL "
+            "ORDER BY id LIMIT 1");
+        if (!lookup) return lookup.error();
+        lookup->bind(1, id);
+        auto row = lookup->step();
+        if (!row) return row.error();
+        if (*row) return std::optional<ThreadRef>(ThreadRef{lookup->column_int(0), lookup->column_optional_int(1)});
+    }
+    return std::optional<ThreadRef>{};
+}
+
+Result<std::vector<StoredMessage>> Store::case_messages(std::int64_t case_row_id) {
+    auto stmt = impl_->db.prepare(std::string("SELECT ") + kMessageColumns +
+                                  " FROM messages WHERE case_id = ?1 OR named_case_id = ?1 ORDER BY stored_at, id");
+    if (!stmt) return stmt.error();
+    stmt->bind(1, case_row_id);
+    return read_messages(*stmt);
+}
+
+Result<std::vector<StoredMessage>> Store::quarantined_messages() {
+    auto stmt = impl_->db.prepare(std::string("SELECT ") + kMessageColumns +
+                                  " FROM messages WHERE status = 'quarantined' ORDER BY id");
+    if (!stmt) return stmt.error();
+    return read_messages(*stmt);
 }
 
 Result<std::vector<StoredMessage>> Store::awaiting_server_mark() {

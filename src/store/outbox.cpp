@@ -31,14 +31,14 @@ Result<std::int64_t> Store::queue_outbound(const OutboundMail& mail, core::Times
     auto status = transaction([&]() -> Status {
         auto message = impl_->db.prepare(
             "INSERT INTO messages (direction, status, case_id, message_id, content_hash, sender, recipients, subject, "
-            "text_body, in_reply_to, stored_at) VALUES ('outbound', 'processed', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "text_body, in_reply_to, stored_at, participant_id) VALUES ('outbound', 'processed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         if (!message) return message.error();
         message->bind(1, mail.case_row_id).bind(2, mail.message_id).bind(3, core::sha256_hex(mail.raw));
         message->bind(4, mail.envelope_from);
         std::string shown;
         for (const auto& r : mail.recipients) shown += (shown.empty() ? "" : ", ") + r;
         message->bind(5, shown).bind(6, mail.subject).bind(7, mail.text_body).bind(8, mail.in_reply_to_row_id);
-        message->bind(9, core::to_unix(now));
+        message->bind(9, core::to_unix(now)).bind(10, mail.participant_row_id);
         if (auto s = message->run(); !s) return s;
         const auto message_row = impl_->db.last_insert_id();
         auto blob = impl_->db.prepare("INSERT INTO raw_messages (message_id, bytes) VALUES (?, ?)");

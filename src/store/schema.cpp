@@ -218,7 +218,7 @@ core::Result<int> schema_version(sql::Connection& db) {
     return static_cast<int>(stmt->column_int(0));
 }
 
-core::Status migrate(sql::Connection& db, const std::string& path) {
+core::Status migrate(sql::Connection& db, const std::string& path, int target) {
     auto version = schema_version(db);
     if (!version) return version.error();
     if (*version > current_schema_version())
@@ -226,7 +226,7 @@ core::Status migrate(sql::Connection& db, const std::string& path) {
                                 path + ": the database has schema version " + std::to_string(*version) +
                                     ", newer than this cvdbot knows (" + std::to_string(current_schema_version()) +
                                     "); run a newer cvdbot or restore a backup");
-    for (int next = *version + 1; next <= current_schema_version(); ++next) {
+    for (int next = *version + 1; next <= target; ++next) {
         if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s.error();
         auto s = db.exec(kMigrations[next - 1]);
         if (s) s = db.exec("PRAGMA user_version = " + std::to_string(next));
@@ -244,6 +244,14 @@ core::Status migrate(sql::Connection& db, const std::string& path) {
 
 int current_schema_version() { return static_cast<int>(kMigrations.size()); }
 
+core::Status migrate_database_to(const std::string& path, int version) {
+    if (version < 1 || version > current_schema_version())
+        return core::make_error(core::ErrorKind::invalid_input, "no schema version " + std::to_string(version));
+    auto db = sql::Connection::open(path);
+    if (!db) return db.error();
+    return migrate(*db, path, version);
+}
+
 core::Error corrupt(const std::string& what) {
     return core::make_error(core::ErrorKind::io, "the database holds an invalid value: " + what);
 }
@@ -259,7 +267,7 @@ core::Result<Store> Store::open(const std::string& path) {
     for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"}) {
         if (auto s = db->exec(pragma); !s) return core::make_error(s.error().kind, path + ": " + s.error().message);
     }
-    if (auto s = migrate(*db, path); !s) return s.error();
+    if (auto s = migrate(*db, path, current_schema_version()); !s) return s.error();
     auto impl = std::make_unique<Impl>();
     impl->db = std::move(*db);
     return Store(std::move(impl));

@@ -11,8 +11,9 @@ TEST_CASE("Enum names round-trip and unknown names are refused") {
     for (auto r : {Role::discoverer, Role::vendor, Role::site_operator, Role::coordinator, Role::observer})
         CHECK(parse_role(to_string(r)) == r);
     for (auto m : {MessageStatus::pending, MessageStatus::processed, MessageStatus::ignored,
-                   MessageStatus::failed})
+                   MessageStatus::failed, MessageStatus::quarantined})
         CHECK(parse_message_status(to_string(m)) == m);
+    for (auto t : {Track::undecided, Track::product, Track::web}) CHECK(parse_track(to_string(t)) == t);
     CHECK_FALSE(parse_case_state("Received"));
     CHECK_FALSE(parse_role(""));
     CHECK_FALSE(parse_direction("sideways"));

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "cvdbot/core/text.hpp"
 #include "cvdbot/store/store.hpp"
 
 using namespace cvd;
@@ -107,7 +108,7 @@ TEST_CASE("Case numbers count per year and cases are found by id and by Message-
     CHECK_FALSE(s.find_case(*core::parse_case_id("CVD#2026-0009"))->has_value());
 
     OutboundMail mail{a->row_id, "ack1@example.test", "bot@example.test", {"alice@example.test"}, "s", "b",
-                      "raw bytes", std::nullopt};
+                      "raw bytes", std::nullopt, std::nullopt};
     REQUIRE(s.queue_outbound(mail, kNow).ok());
     auto by_ref = s.find_case_by_message_ids({"unknown@x", "ack1@example.test"});
     REQUIRE(by_ref.ok());
@@ -124,19 +125,30 @@ TEST_CASE("Participants are unique per case, role and address") {
     TempDb db;
     auto s = open_store(db);
     auto c = s.create_case("CVD", kNow, "");
-    domain::Participant p{0, c->row_id, domain::Role::discoverer, "Alice@Example.TEST", "Alice", "ja"};
-    CHECK(s.add_participant(p, kNow)->address == "alice@example.test");
-    REQUIRE(s.add_participant(p, kNow).ok());
+    domain::Participant p;
+    p.case_row_id = c->row_id;
+    p.role = domain::Role::discoverer;
+    p.address = "Alice@Example.TEST";
+    p.display_name = "Alice";
+    p.language = "ja";
+    auto first = s.add_participant(p, kNow);
+    REQUIRE(first.ok());
+    CHECK(first->address == "alice@example.test");
+    CHECK(first->reply_token.size() == 20);
+    auto again = s.add_participant(p, kNow);
+    REQUIRE(again.ok());
+    CHECK(again->row_id == first->row_id);
+    CHECK(again->reply_token == first->reply_token);
     auto all = s.participants(c->row_id);
     REQUIRE(all->size() == 1);
-    CHECK((*all)[0].language == "ja");
+    CHECK((*all)[0] == *first);
 }
 
 TEST_CASE("The outbox hands out due mail and records sends, retries and failures") {
     TempDb db;
     auto s = open_store(db);
     OutboundMail mail{std::nullopt, "m1@example.test", "bot@example.test", {"a@example.test", "b@example.test"},
-                      "s", "b", "raw", std::nullopt};
+                      "s", "b", "raw", std::nullopt, std::nullopt};
     auto row = s.queue_outbound(mail, kNow);
     REQUIRE(row.ok());
     auto due = s.due_outbox(kNow, 10);
@@ -196,4 +208,125 @@ TEST_CASE("Values we did not write are reported, not trusted") {
     auto list = s.list_cases();
     REQUIRE_FALSE(list.ok());
     CHECK_THAT(list.error().message, Contains("invalid value"));
+}
+
+namespace {
+domain::Participant vendor_participant(std::int64_t case_row, const std::string& address, const std::string& org) {
+    domain::Participant p;
+    p.case_row_id = case_row;
+    p.role = domain::Role::vendor;
+    p.address = address;
+    p.organisation = org;
+    p.other_addresses = {"psirt-cc@" + std::string(core::address_domain(address))};
+    p.consent = domain::Consent{false, false, true};
+    p.vendor_status = "contacted";
+    return p;
+}
+}  // namespace
+
+TEST_CASE("Every participant thread has its own unguessable reply token") {
+    TempDb db;
+    auto s = open_store(db);
+    auto c = s.create_case("CVD", kNow, "");
+    auto a = s.add_participant(vendor_participant(c->row_id, "psirt@vendor-a.test", "Vendor A"), kNow);
+    auto b = s.add_participant(vendor_participant(c->row_id, "security@vendor-b.test", "Vendor B"), kNow);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    CHECK(a->reply_token != b->reply_token);
+    CHECK(a->reply_token.find("2026") == std::string::npos);
+    CHECK((*s.participant_by_token(a->reply_token))->row_id == a->row_id);
+    CHECK_FALSE(s.participant_by_token("0000000000000000000z")->has_value());
+    CHECK_FALSE(s.participant_by_token("").value().has_value());
+    // Other addresses identify the participant too; round trip of every field.
+    auto by_cc = s.participant_by_address(c->row_id, "PSIRT-CC@vendor-a.test");
+    REQUIRE(by_cc->has_value());
+    CHECK(**by_cc == *a);
+    CHECK((*by_cc)->consent.direct_contact);
+    CHECK_FALSE(s.participant_by_address(c->row_id, "nobody@vendor-a.test")->has_value());
+}
+
+TEST_CASE("Threads are found by any stored Message-ID, most specific first") {
+    TempDb db;
+    auto s = open_store(db);
+    auto c = s.create_case("CVD", kNow, "");
+    auto a = s.add_participant(vendor_participant(c->row_id, "psirt@vendor-a.test", "Vendor A"), kNow);
+    auto b = s.add_participant(vendor_participant(c->row_id, "security@vendor-b.test", "Vendor B"), kNow);
+    for (auto [id, who] : {std::pair{"to-a@bot", a->row_id}, std::pair{"to-b@bot", b->row_id}}) {
+        OutboundMail mail{c->row_id, id, "bot@example.test", {"x@example.test"}, "s", "b", "raw", std::nullopt, who};
+        REQUIRE(s.queue_outbound(mail, kNow).ok());
+    }
+    auto found = s.find_thread_by_message_ids({"unknown@x", "to-b@bot", "to-a@bot"});
+    REQUIRE(found->has_value());
+    CHECK((*found)->case_row_id == c->row_id);
+    CHECK((*found)->participant_row_id == b->row_id);
+    CHECK_FALSE(s.find_thread_by_message_ids({})->has_value());
+    // A hostile References header with thousands of ids costs a bounded number of lookups.
+    std::vector<std::string> many(5000, "junk@x");
+    many.push_back("to-a@bot");
+    CHECK_FALSE(s.find_thread_by_message_ids(many)->has_value());
+}
+
+TEST_CASE("Ticket numbers find the thread only for the participant who used them") {
+    TempDb db;
+    auto s = open_store(db);
+    auto c = s.create_case("CVD", kNow, "");
+    auto a = s.add_participant(vendor_participant(c->row_id, "psirt@vendor-a.test", "Vendor A"), kNow);
+    REQUIRE(s.remember_ticket(c->row_id, a->row_id, "PSIRT-4711").ok());
+    REQUIRE(s.remember_ticket(c->row_id, a->row_id, "PSIRT-4711").ok());
+    auto found = s.find_thread_by_ticket({"INC-1", "PSIRT-4711"}, "psirt@vendor-a.test");
+    REQUIRE(found->has_value());
+    CHECK((*found)->participant_row_id == a->row_id);
+    CHECK_FALSE(s.find_thread_by_ticket({"PSIRT-4711"}, "attacker@evil.test")->has_value());
+}
+
+TEST_CASE("Case lists filter by state, track, vendor, text and overdue timers") {
+    TempDb db;
+    auto s = open_store(db);
+    auto one = s.create_case("CVD", kNow, "XSS in WebMail");
+    auto two = s.create_case("CVD", kNow, "SQL injection in Shop");
+    REQUIRE(s.set_case_state(two->row_id, domain::CaseState::accepted, kNow).ok());
+    REQUIRE(s.set_case_track(two->row_id, domain::Track::web, kNow).ok());
+    REQUIRE(s.add_participant(vendor_participant(one->row_id, "psirt@vendor-a.test", "Vendor A"), kNow).ok());
+    REQUIRE(s.arm_timer({0, one->row_id, std::nullopt, "vendor_first_reply", kNow + std::chrono::days(7), "armed"}).ok());
+
+    CHECK(s.list_cases()->size() == 2);
+    CaseFilter by_state;
+    by_state.state = domain::CaseState::accepted;
+    REQUIRE(s.list_cases(by_state)->size() == 1);
+    CHECK(s.list_cases(by_state)->front().record.id.number == 2);
+    CaseFilter by_track;
+    by_track.track = domain::Track::web;
+    CHECK(s.list_cases(by_track)->front().record.track == domain::Track::web);
+    CaseFilter by_vendor;
+    by_vendor.vendor = "vendor a";
+    REQUIRE(s.list_cases(by_vendor)->size() == 1);
+    CHECK(s.list_cases(by_vendor)->front().vendors == std::vector<std::string>{"Vendor A"});
+    CaseFilter by_text;
+    by_text.text = "sql INJECTION";
+    CHECK(s.list_cases(by_text)->front().record.id.number == 2);
+    CaseFilter overdue;
+    overdue.overdue_at = kNow + std::chrono::days(6);
+    CHECK(s.list_cases(overdue)->empty());
+    overdue.overdue_at = kNow + std::chrono::days(8);
+    REQUIRE(s.list_cases(overdue)->size() == 1);
+    CHECK(s.list_cases(overdue)->front().next_due == kNow + std::chrono::days(7));
+    REQUIRE(s.timers(one->row_id)->size() == 1);
+}
+
+TEST_CASE("A version 1 database is migrated to the current schema with its data intact") {
+    TempDb db;
+    REQUIRE(migrate_database_to(db.path, 1).ok());
+    REQUIRE(db.exec("INSERT INTO cases (prefix, year, number, state, title, created_at, updated_at) "
+                    "VALUES ('CVD', 2026, 1, 'received', 'old', 1795000000, 1795000000)") == SQLITE_OK);
+    REQUIRE(db.exec("INSERT INTO participants (case_id, role, address, created_at) "
+                    "VALUES (1, 'discoverer', 'old@example.test', 1795000000)") == SQLITE_OK);
+    auto s = open_store(db);
+    auto cases = s.list_cases();
+    REQUIRE(cases->size() == 1);
+    CHECK(cases->front().record.title == "old");
+    CHECK(cases->front().record.track == domain::Track::undecided);
+    auto people = s.participants(cases->front().record.row_id);
+    REQUIRE(people->size() == 1);
+    CHECK(people->front().reply_token.empty());
+    CHECK(*s.integrity_check() == "ok");
 }

@@ -54,6 +54,7 @@ public:
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
+    T&& operator*() && { return std::move(checked_value()); }
 
     const Error& error() const {
         if (ok()) throw BadResultAccess("Result::error() on a value");

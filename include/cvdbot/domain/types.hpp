@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cvdbot/core/case_id.hpp"
 #include "cvdbot/core/time.hpp"
@@ -30,7 +31,11 @@ enum class MessageStatus {
     processed,  // effects committed
     ignored,    // automatic mail or a duplicate: kept, deliberately not acted on
     failed,     // unusable (e.g. no sender); kept with the reason
+    quarantined,  // names a case its sender takes no part in; held for a coordinator
 };
+
+// Which process a case follows; undecided until triage.
+enum class Track { undecided, product, web };
 
 std::string_view to_string(CaseState state);
 std::string_view to_string(Role role);
@@ -40,6 +45,8 @@ std::optional<CaseState> parse_case_state(std::string_view text);
 std::optional<Role> parse_role(std::string_view text);
 std::optional<Direction> parse_direction(std::string_view text);
 std::optional<MessageStatus> parse_message_status(std::string_view text);
+std::string_view to_string(Track track);
+std::optional<Track> parse_track(std::string_view text);
 
 bool is_open(CaseState state);
 
@@ -47,18 +54,34 @@ struct Case {
     std::int64_t row_id = 0;
     core::CaseId id;
     CaseState state = CaseState::received;
+    Track track = Track::undecided;
     std::string title;
+    std::optional<core::Timestamp> start_date;  // 起算日: the first contact attempt to a vendor
     core::Timestamp created_at{};
     core::Timestamp updated_at{};
+};
+
+struct Consent {
+    bool credit = false;               // may be named in the advisory's credits
+    bool identity_to_vendor = false;   // vendors may learn who reported
+    bool direct_contact = false;       // agrees to exchange mail with the vendor directly
+    bool operator==(const Consent&) const = default;
 };
 
 struct Participant {
     std::int64_t row_id = 0;
     std::int64_t case_row_id = 0;
     Role role = Role::discoverer;
-    std::string address;  // lower-cased addr-spec
+    std::string address;  // lower-cased addr-spec; the primary address
     std::string display_name;
     std::string language;  // "ja", "en" or empty when unknown
+    std::string organisation;
+    std::optional<std::int64_t> vendor_row_id;  // the directory entry, for vendors
+    std::string reply_token;    // unguessable; replies to bot+<token>@domain land on this thread
+    std::string vendor_status;  // per-vendor status on multi-vendor cases
+    Consent consent;
+    std::vector<std::string> other_addresses;  // e.g. a vendor's cc contacts
+    bool operator==(const Participant&) const = default;
 };
 
 // Addresses compare case-insensitively in practice; we store them lower-cased.

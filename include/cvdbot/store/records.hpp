@@ -38,6 +38,12 @@ struct StoredMessage {
     std::string text_body;
     std::string language;
     core::Timestamp stored_at{};
+    std::optional<std::int64_t> participant_row_id;  // whose thread on the case
+    std::optional<std::int64_t> named_case_row_id;   // quarantined: the case it named
+    std::string in_reply_to_ids;                      // space-separated
+    std::string reference_ids;                        // space-separated
+    std::string crypto;                               // crypto result summary, empty if none
+    std::string signer_fingerprint;
 };
 
 // The parsed facts recorded when an inbound message is processed.
@@ -48,6 +54,36 @@ struct MessageSummary {
     std::string subject;
     std::string text_body;
     std::string language;
+    std::vector<std::string> in_reply_to;
+    std::vector<std::string> references;
+    std::optional<std::int64_t> participant_row_id;
+    std::optional<std::int64_t> named_case_row_id;
+    std::string crypto;
+    std::string signer_fingerprint;
+};
+
+// Where a stored message sits: its case and the participant thread within it.
+struct ThreadRef {
+    std::int64_t case_row_id = 0;
+    std::optional<std::int64_t> participant_row_id;
+};
+
+struct Timer {
+    std::int64_t row_id = 0;
+    std::int64_t case_row_id = 0;
+    std::optional<std::int64_t> participant_row_id;
+    std::string name;
+    core::Timestamp due_at{};
+    std::string state;  // armed, fired, cleared
+};
+
+// Filters for `case list`; empty fields do not filter.
+struct CaseFilter {
+    std::optional<domain::CaseState> state;
+    std::optional<domain::Track> track;
+    std::optional<core::Timestamp> overdue_at;  // only cases with an armed timer due by then
+    std::string vendor;                         // vendor participant address or organisation contains
+    std::string text;                           // title, subjects or bodies contain
 };
 
 struct OutboundMail {
@@ -59,6 +95,7 @@ struct OutboundMail {
     std::string text_body;   // for display
     std::string raw;         // exact bytes to submit; resends reuse them (same Message-ID)
     std::optional<std::int64_t> in_reply_to_row_id;
+    std::optional<std::int64_t> participant_row_id;  // the thread it belongs to
 };
 
 struct OutboxItem {
@@ -96,6 +133,8 @@ struct CaseSummary {
     domain::Case record;
     std::string discoverer;
     std::int64_t message_count = 0;
+    std::vector<std::string> vendors;  // organisation or address of each vendor participant
+    std::optional<core::Timestamp> next_due;  // earliest armed timer
 };
 
 }  // namespace cvd::store

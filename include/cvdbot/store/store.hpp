@@ -17,6 +17,8 @@ namespace cvd::store {
 
 // The newest schema this binary knows.
 int current_schema_version();
+// Creates or migrates the database at `path` up to `version` only (tests of migrations).
+core::Status migrate_database_to(const std::string& path, int version);
 
 class VendorDirectory;
 
@@ -67,11 +69,41 @@ public:
     core::Result<std::optional<domain::Case>> case_by_row(std::int64_t row_id);
     // The case of the first stored message whose Message-ID is in `message_ids`.
     core::Result<std::optional<domain::Case>> find_case_by_message_ids(const std::vector<std::string>& message_ids);
+    // The case and thread of the first id (in the given order, most specific first) that
+    // names a stored message, incoming or outgoing. At most 100 ids are looked at.
+    core::Result<std::optional<ThreadRef>> find_thread_by_message_ids(const std::vector<std::string>& message_ids);
     core::Status set_case_state(std::int64_t case_row_id, domain::CaseState state, core::Timestamp now);
-    core::Result<std::vector<CaseSummary>> list_cases();
+    core::Status set_case_track(std::int64_t case_row_id, domain::Track track, core::Timestamp now);
+    core::Result<std::vector<CaseSummary>> list_cases(const CaseFilter& filter = {});
 
+    // Adds the participant with a fresh reply token; an existing (case, role, address) is
+    // returned as it is.
     core::Result<domain::Participant> add_participant(const domain::Participant& participant, core::Timestamp now);
     core::Result<std::vector<domain::Participant>> participants(std::int64_t case_row_id);
+    core::Result<std::optional<domain::Participant>> participant(std::int64_t participant_row_id);
+    core::Result<std::optional<domain::Participant>> participant_by_token(const std::string& token);
+    // The participant of the case who uses `address` (primary or other address).
+    core::Result<std::optional<domain::Participant>> participant_by_address(std::int64_t case_row_id,
+                                                                            const std::string& address);
+    core::Status add_participant_address(std::int64_t participant_row_id, const std::string& address,
+                                         const std::string& kind);
+    core::Status set_vendor_status(std::int64_t participant_row_id, const std::string& status);
+    core::Status set_consent(std::int64_t participant_row_id, const domain::Consent& consent);
+
+    // Ticket numbers a participant's own system put in subjects, for threading mail that
+    // carries nothing else of ours.
+    core::Status remember_ticket(std::int64_t case_row_id, std::int64_t participant_row_id, const std::string& ticket);
+    // The thread whose participant uses `sender` and has one of `tickets` on record.
+    core::Result<std::optional<ThreadRef>> find_thread_by_ticket(const std::vector<std::string>& tickets,
+                                                                 const std::string& sender);
+
+    // --- timers ---
+    core::Result<std::int64_t> arm_timer(const Timer& timer);
+    core::Result<std::vector<Timer>> timers(std::int64_t case_row_id);
+
+    // --- views ---
+    core::Result<std::vector<StoredMessage>> case_messages(std::int64_t case_row_id);
+    core::Result<std::vector<StoredMessage>> quarantined_messages();
 
     // --- outbox ---
     core::Result<std::int64_t> queue_outbound(const OutboundMail& mail, core::Timestamp now);

@@ -1,0 +1,26 @@
+#pragma once
+// Turning "send template T to participant P" into the exact bytes queued in the outbox.
+
+#include <string>
+
+#include "config.hpp"
+#include "cvdbot/core/result.hpp"
+#include "cvdbot/domain/types.hpp"
+#include "cvdbot/mail/message.hpp"
+#include "cvdbot/render/template_set.hpp"
+#include "cvdbot/store/records.hpp"
+
+namespace cvd::app {
+
+struct ReplyContext {
+    const mail::Message* answering = nullptr;  // the message being answered, if any
+    std::int64_t answering_row_id = 0;
+    std::string answering_subject;
+};
+
+core::Result<store::OutboundMail> build_outgoing(const std::string& template_name, const domain::Case& the_case,
+                                                 const domain::Participant& recipient, const ReplyContext& reply,
+                                                 const Config& config, const render::TemplateSet& templates,
+                                                 core::Timestamp now);
+
+}  // namespace cvd::app
