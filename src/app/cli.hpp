@@ -34,5 +34,6 @@ private:
 void add_run_command(Cli& cli);
 void add_case_commands(Cli& cli);
 void add_mail_commands(Cli& cli);
+void add_vendor_commands(Cli& cli);
 
 }  // namespace cvd::app

@@ -12,6 +12,7 @@
 #include "cvdbot/workflow/step.hpp"
 #include "outgoing.hpp"
 #include "threading.hpp"
+#include "vendor_mail.hpp"
 
 namespace cvd::app {
 
@@ -83,6 +84,12 @@ Status Intake::process(std::int64_t row_id) {
     auto thread = find_thread(store_, parsed, summary.sender, config_.bot.address, config_.bot.case_prefix);
     if (!thread) return thread.error();
     const bool automatic = parsed.automatic != mail::AutomaticKind::none;
+
+    if (!thread->found && !automatic) {
+        auto handled = handle_contact_change(parsed, row_id, summary, now);
+        if (!handled) return handled.error();
+        if (*handled) return {};
+    }
 
     // Who is writing: a participant of the case, a coordinator, a colleague of the
     // participant whose private thread address was used, or a stranger.
@@ -201,6 +208,38 @@ Status Intake::process(std::int64_t row_id) {
                  thread->found ? " (" + thread->how + ")" : std::string(the_case ? " (new case)" : ""),
                  queued.empty() ? std::string() : ", queued " + queued.front());
     return {};
+}
+
+core::Result<bool> Intake::handle_contact_change(const mail::Message& parsed, std::int64_t row_id,
+                                                 const store::MessageSummary& summary, core::Timestamp now) {
+    auto request = handle_contact_change_mail(store_, parsed, row_id, now);
+    if (!request) return request.error();
+    if (!request->handled()) return false;
+
+    const bool recorded = request->verdict == ContactChangeVerdict::recorded;
+    std::string vendors, details, problems;
+    for (const auto& name : request->vendor_names) vendors += (vendors.empty() ? "" : ", ") + name;
+    for (const auto& c : request->request.add)
+        details += "  + " + std::string(store::to_string(c.kind)) + ": " + c.address + "\n";
+    for (const auto& address : request->request.remove) details += "  - " + address + "\n";
+    for (const auto& p : request->problems) problems += "  - " + p + "\n";
+    auto reply = build_direct_reply(recorded ? "contact_change_received" : "contact_change_unreadable",
+                                    mail::Address{parsed.from->display_name, summary.sender},
+                                    ReplyContext{&parsed, row_id, summary.subject},
+                                    {{"vendor_names", vendors}, {"change_details", details}, {"problems", problems}},
+                                    config_, templates_, now);
+    if (!reply) return reply.error();
+    auto status = store_.transaction([&]() -> Status {
+        if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
+        return store_.record_processed(row_id, MessageStatus::processed,
+                                       recorded ? "contact change request for " + vendors + " (pending approval)"
+                                                : "unreadable contact change request for " + vendors,
+                                       std::nullopt, summary, now);
+    });
+    if (!status) return status.error();
+    spdlog::info("message {} from {}: contact change request for {} {}", row_id, summary.sender, vendors,
+                 recorded ? "recorded, waiting for a coordinator" : "could not be read; asked to resend");
+    return true;
 }
 
 }  // namespace cvd::app

@@ -8,6 +8,7 @@
 #include "config.hpp"
 #include "cvdbot/core/result.hpp"
 #include "cvdbot/core/time.hpp"
+#include "cvdbot/mail/message.hpp"
 #include "cvdbot/render/template_set.hpp"
 #include "cvdbot/rules/rule_set.hpp"
 #include "cvdbot/store/store.hpp"
@@ -28,6 +29,11 @@ public:
     core::Status process(std::int64_t message_row_id);
 
 private:
+    // A registered vendor contact asking to change its contact point: recorded as pending
+    // and acknowledged; true when the message was such a request.
+    core::Result<bool> handle_contact_change(const mail::Message& parsed, std::int64_t row_id,
+                                             const store::MessageSummary& summary, core::Timestamp now);
+
     store::Store& store_;
     const render::TemplateSet& templates_;
     const rules::RuleSet& rules_;

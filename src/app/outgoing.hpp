@@ -18,6 +18,13 @@ struct ReplyContext {
     std::string answering_subject;
 };
 
+// A templated reply to someone who is not (yet) a participant of a case, e.g. a vendor's
+// contact-change request. `extra` adds to the standard variables.
+core::Result<store::OutboundMail> build_direct_reply(const std::string& template_name, const mail::Address& to,
+                                                     const ReplyContext& reply, const render::Variables& extra,
+                                                     const Config& config, const render::TemplateSet& templates,
+                                                     core::Timestamp now);
+
 core::Result<store::OutboundMail> build_outgoing(const std::string& template_name, const domain::Case& the_case,
                                                  const domain::Participant& recipient, const ReplyContext& reply,
                                                  const Config& config, const render::TemplateSet& templates,

@@ -25,7 +25,10 @@ const std::map<std::string, std::string, std::less<>>& known_variables() {
         {"report_date", "when the message being answered arrived (UTC, ISO 8601)"},
         {"bot_name", "the bot's display name"},
         {"bot_address", "the bot's address"},
-        {"reply_address", "the per-case address replies should go to"},
+        {"reply_address", "the address replies should go to (the recipient's own thread on a case)"},
+        {"vendor_names", "the vendors a contact-change request concerns"},
+        {"change_details", "the addresses a contact-change request adds or removes, one per line"},
+        {"problems", "what could not be read in the sender's message, one per line"},
     };
     return kVariables;
 }
