@@ -32,12 +32,14 @@ int run(Cli& cli, bool once) {
     if (!rules) return cli.fail(rules.error()), cli.exit_code;
     auto templates = render::TemplateSet::load((*config)->templates_dir);
     if (!templates) return cli.fail(templates.error()), cli.exit_code;
-    if (!templates->contains(rules->intake.acknowledgment_template)) {
-        cli.fail(core::make_error(core::ErrorKind::config, (*config)->templates_dir.string() +
-                                                               ": the rules name template '" +
-                                                               rules->intake.acknowledgment_template +
-                                                               "', which does not exist"));
-        return cli.exit_code;
+    // Every template the daemon may send must exist before the first mail arrives.
+    for (const std::string& name : {rules->intake.acknowledgment_template, std::string("contact_change_received"),
+                                    std::string("contact_change_unreadable")}) {
+        if (!templates->contains(name)) {
+            cli.fail(core::make_error(core::ErrorKind::config, (*config)->templates_dir.string() + ": template '" +
+                                                                   name + "' is needed but missing"));
+            return cli.exit_code;
+        }
     }
     auto store = store::Store::open((*config)->database.string());
     if (!store) return cli.fail(store.error()), cli.exit_code;
