@@ -55,8 +55,8 @@ class Intake(CvdbotTestCase):
         self.assertIn("received", listing)
         show = self.cvdbot("case", "show", f"CVD#{year}-0001").stdout
         self.assertIn("discoverer", show)
-        self.assertIn("inbound", show)
-        self.assertIn("outbound", show)
+        self.assertIn(f"<- from {addr('discoverer')} [discoverer]", show)
+        self.assertIn(f"-> to {addr('discoverer')} [discoverer]: [CVD#{year}-0001]", show)
         self.assertIn("case_opened", show)
         # The report is flagged \Seen on the server once its effects are committed.
         self.assertEqual(self.db("SELECT count(*) FROM messages WHERE server_done = 1")[0][0], 1)
