@@ -1,6 +1,7 @@
 """End to end through Dovecot and Postfix: a report becomes a case, the discoverer gets an
 acknowledgment, replies thread onto the case, nothing is processed or sent twice."""
 
+import base64
 import datetime
 import os
 import signal
@@ -150,6 +151,61 @@ class Intake(CvdbotTestCase):
         self.assertEqual(self.db("SELECT status FROM messages"), [("ignored",)])
         time.sleep(0.5)
         self.assertEqual(len(fetch_all("discoverer")), 0)
+
+
+def encode_cp50221(text):
+    """ISO-2022-JP with the Microsoft extensions (NEC row 13: ①, ㈱), as Outlook writes it.
+    Python has no CP50221 codec: encode each character as CP932 and shift it to JIS."""
+    out, in_jis = bytearray(), False
+    for ch in text:
+        if ord(ch) < 0x80:
+            if in_jis:
+                out += b"\x1b(B"
+                in_jis = False
+            out += ch.encode("ascii")
+            continue
+        b1, b2 = ch.encode("cp932")
+        row = (b1 - (0x81 if b1 < 0xA0 else 0xC1)) * 2 + 0x21
+        if b2 >= 0x9F:
+            row, col = row + 1, b2 - 0x7E
+        else:
+            col = b2 - (0x1F if b2 < 0x7F else 0x20)
+        if not in_jis:
+            out += b"\x1b$B"
+            in_jis = True
+        out += bytes([row, col])
+    if in_jis:
+        out += b"\x1b(B"
+    return bytes(out)
+
+
+class Japanese(CvdbotTestCase):
+    def test_iso_2022_jp_report_is_stored_as_utf8_and_the_ack_reads_right(self):
+        subject = "脆弱性の届出：①㈱～テスト"
+        body = "製品Ｘにクロスサイト・スクリプティングの脆弱性があります。\n再現手順：①ログイン ②件名に～を入力\n"
+        # Written the way Japanese mailers do: ISO-2022-JP (CP50221 for ①, ㈱ and ～),
+        # RFC 2047 B-encoded subject, 7bit body.
+        encoded_subject = "=?ISO-2022-JP?B?" + base64.b64encode(encode_cp50221(subject)).decode() + "?="
+        raw = (f"From: =?ISO-2022-JP?B?{base64.b64encode(encode_cp50221('山田 太郎')).decode()}?= "
+               f"<{addr('discoverer')}>\r\n"
+               f"To: {addr('bot')}\r\nSubject: {encoded_subject}\r\n"
+               f"Message-ID: <jp-report-1@{DOMAIN}>\r\nMIME-Version: 1.0\r\n"
+               "Content-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
+               ).encode("ascii") + encode_cp50221(body.replace("\n", "\r\n"))
+        send_raw(raw, addr("discoverer"), [addr("bot")])
+        wait_count("bot", 1)
+        self.run_once()
+        stored = self.db("SELECT subject, text_body, language FROM messages WHERE direction = 'inbound'")
+        self.assertEqual(stored[0][0], subject)
+        self.assertEqual(stored[0][1].replace("\r\n", "\n"), body)
+        self.assertEqual(stored[0][2], "ja")
+        self.assertEqual(self.db("SELECT title FROM cases"), [(subject,)])
+        # Python's email package is a second, independent reader of what the bot wrote.
+        wait_count("discoverer", 1)
+        ack = messages("discoverer")[0]
+        self.assertIn("脆弱性関連情報の受付のお知らせ", str(ack["Subject"]))
+        self.assertIn("山田 太郎 様", ack.get_content())
+        self.assertIn(f"\"{subject}\"", ack.get_content())
 
 
 class BadInput(CvdbotTestCase):
