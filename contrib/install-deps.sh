@@ -8,7 +8,7 @@ PACKAGES=(
     libcurl4-openssl-dev libssl-dev libmimetic-dev libgpgme-dev libgpgmepp-dev gnupg
     libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev catch2 nlohmann-json3-dev libmstch-dev
     libtomlplusplus-dev libcli11-dev libicu-dev
-    python3 curl
+    python3 curl clang libclang-rt-14-dev
     dovecot-core dovecot-imapd dovecot-lmtpd postfix
 )
 

@@ -24,4 +24,10 @@ run_build() {
 run_build build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_build build/sanitize -DCMAKE_BUILD_TYPE=Debug -DCVDBOT_SANITIZE=ON
+# The parsers of outside input under libFuzzer (clang), for a bounded time each.
+echo "=== fuzz (clang, libFuzzer + ASan/UBSan)"
+CC=clang CXX=clang++ cmake -S "$root" -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DCVDBOT_SANITIZE=ON -DCVDBOT_FUZZ=ON -DCVDBOT_FUZZ_SECONDS="${CVDBOT_FUZZ_SECONDS:-60}"
+cmake --build build/fuzz -j "$jobs" --target fuzz_parse_message fuzz_compose_roundtrip
+(cd build/fuzz && ctest --output-on-failure -L fuzz)
 echo "=== all tests passed"
