@@ -9,6 +9,7 @@
 #include "case_view.hpp"
 #include "cli.hpp"
 #include "cvdbot/core/case_id.hpp"
+#include "cvdbot/store/vendor_directory.hpp"
 #include "threading.hpp"
 
 namespace cvd::app {
@@ -107,7 +108,7 @@ core::Status export_case_mbox(store::Store& store, const std::string& case_id, s
 namespace {
 
 struct AddParticipantOptions {
-    std::string case_id, role, address, name, organisation, language;
+    std::string case_id, role, address, name, organisation, language, vendor;
     std::vector<std::string> cc;
 };
 
@@ -121,7 +122,7 @@ core::Status add_participant(Cli& cli, const AddParticipantOptions& o) {
     auto found = (*store)->find_case(*id);
     if (!found) return found.error();
     if (!*found) return core::make_error(core::ErrorKind::not_found, "no case " + id->str());
-    const auto role = domain::parse_role(o.role);
+    const auto role = domain::parse_role(o.role.empty() && !o.vendor.empty() ? "vendor" : o.role);
     if (!role) return core::make_error(core::ErrorKind::invalid_input, "unknown role '" + o.role + "'");
     domain::Participant p;
     p.case_row_id = (*found)->row_id;
@@ -131,6 +132,24 @@ core::Status add_participant(Cli& cli, const AddParticipantOptions& o) {
     p.organisation = o.organisation;
     p.language = o.language;
     p.other_addresses = o.cc;
+    if (!o.vendor.empty()) {
+        // From the directory: its contacts, name and language, unless given here.
+        store::VendorDirectory directory(**store);
+        auto vendor = directory.find_by_name(o.vendor);
+        if (!vendor) return vendor.error();
+        if (!*vendor) return core::make_error(core::ErrorKind::not_found, "no vendor '" + o.vendor + "' in the directory");
+        p.vendor_row_id = (*vendor)->row_id;
+        if (p.organisation.empty()) p.organisation = (*vendor)->name;
+        if (p.language.empty() && !(*vendor)->languages.empty()) p.language = (*vendor)->languages.front();
+        for (const auto& contact : (*vendor)->contacts) {
+            if (p.address.empty() && contact.kind == store::ContactKind::to)
+                p.address = contact.address;
+            else if (contact.address != p.address)
+                p.other_addresses.push_back(contact.address);
+        }
+    }
+    if (p.address.empty())
+        return core::make_error(core::ErrorKind::invalid_input, "give --address, or --vendor NAME from the directory");
     const auto now = core::SystemClock().now();
     domain::Participant added;
     auto status = (*store)->transaction([&]() -> core::Status {
@@ -213,8 +232,9 @@ void add_case_commands(Cli& cli) {
     auto* add = case_cmd->add_subcommand("add-participant", "add a vendor, site operator, coordinator or observer");
     auto options = std::make_shared<AddParticipantOptions>();
     add->add_option("ID", options->case_id, "case id")->required();
-    add->add_option("--role", options->role, "discoverer, vendor, site_operator, coordinator or observer")->required();
-    add->add_option("--address", options->address, "their address")->required();
+    add->add_option("--role", options->role, "discoverer, vendor, site_operator, coordinator or observer");
+    add->add_option("--address", options->address, "their address");
+    add->add_option("--vendor", options->vendor, "a vendor from the directory (role vendor, its contacts)");
     add->add_option("--name", options->name, "display name");
     add->add_option("--organisation", options->organisation, "organisation, e.g. the vendor's name");
     add->add_option("--language", options->language, "ja or en");

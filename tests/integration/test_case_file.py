@@ -121,6 +121,24 @@ class VendorDirectory(CvdbotTestCase):
         self.assertIn(addr("vendor2"), json.dumps(shown))
         self.assertNotIn(addr("vendor") + '"', json.dumps(shown))
 
+    def test_a_directory_vendor_joins_a_case_with_all_its_contacts(self):
+        send(report())
+        wait_count("bot", 1)
+        self.run_once()
+        year = datetime.datetime.now(datetime.timezone.utc).year
+        case = f"CVD#{year}-0001"
+        self.cvdbot("vendor", "add", "Example Software", "--to", addr("vendor"), "--cc", addr("vendor2"),
+                    "--lang", "ja")
+        out = self.cvdbot("case", "add-participant", case, "--vendor", "Example Software").stdout
+        self.assertIn("thread address is bot+", out)
+        view = json.loads(self.cvdbot("case", "show", case, "--json").stdout)
+        vendor = [p for p in view["participants"] if p["role"] == "vendor"][0]
+        self.assertEqual(vendor["address"], addr("vendor"))
+        self.assertEqual(vendor["other_addresses"], [addr("vendor2")])
+        self.assertEqual(vendor["organisation"], "Example Software")
+        self.assertEqual(vendor["language"], "ja")
+        self.assertIsNotNone(vendor["vendor_row_id"])
+
     def test_import_with_a_bad_row_imports_nothing(self):
         path = os.path.join(self.work, "vendors.csv")
         with open(path, "w") as f:
