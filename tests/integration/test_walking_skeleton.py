@@ -245,6 +245,18 @@ class Daemon(CvdbotTestCase):
         self.assertEqual(proc.returncode, 0, err)
         self.assertIn("cvdbot stopping", err)
 
+    def test_mail_inspect_shows_how_a_message_is_read(self):
+        import json
+        corpus = os.path.join(os.environ["CVDBOT_SOURCE_DIR"], "tests", "data", "mail")
+        path = os.path.join(corpus, "autoreply_ja_fuzai.eml")
+        text = self.cvdbot("mail", "inspect", path).stdout
+        self.assertIn("Automatic:", text)
+        model = json.loads(self.cvdbot("mail", "inspect", path, "--json").stdout)
+        self.assertEqual(model["automatic"], "auto_reply")
+        proc = self.cvdbot("mail", "inspect", os.path.join(self.work, "missing.eml"), check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("cannot read", proc.stderr)
+
     def test_bad_configuration_stops_start_up_with_file_line_and_key(self):
         with open(self.config, "a") as f:
             f.write("bogus_key = 1\n")
