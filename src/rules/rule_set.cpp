@@ -33,13 +33,69 @@ Result<std::chrono::seconds> read_seconds(const std::string& source, const toml:
     return std::chrono::seconds(*value);
 }
 
+Result<int> read_count(const std::string& source, const toml::table& table, const std::string& key,
+                       int fallback, int min, int max) {
+    auto value = read_value<std::int64_t>(source, table, "timers", key, fallback);
+    if (!value) return value.error();
+    if (*value < min || *value > max)
+        return toml_error(source, table.get(key), "timers." + key,
+                          "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return static_cast<int>(*value);
+}
+
+core::Status read_timers(const std::string& source, const toml::table& table, TimerRules& timers) {
+    if (auto s = core::toml_only_known_keys(
+            source, table, "timers.",
+            {"vendor_reminder_days", "publication_target_days", "operator_first_reply_business_days",
+             "operator_reminders", "web_fix_target_months", "nondisclosure_lift_months",
+             "product_listing_months"});
+        !s)
+        return s.error();
+    if (const toml::node* node = table.get("vendor_reminder_days")) {
+        const auto* list = node->as_array();
+        if (!list || list->empty() || list->size() > 10)
+            return toml_error(source, node, "timers.vendor_reminder_days",
+                              "must be a list of 1 to 10 day counts, e.g. [7, 14, 30]");
+        std::vector<int> days;
+        for (const auto& item : *list) {
+            const auto day = item.value<std::int64_t>();
+            if (!item.is_integer() || !day || *day < 1 || *day > 365)
+                return toml_error(source, &item, "timers.vendor_reminder_days",
+                                  "each entry must be a whole number of days between 1 and 365");
+            // Reminders go out in order; an unsorted list would make "the last" ambiguous.
+            if (!days.empty() && *day <= days.back())
+                return toml_error(source, &item, "timers.vendor_reminder_days", "must be strictly increasing");
+            days.push_back(static_cast<int>(*day));
+        }
+        timers.vendor_reminder_days = days;
+    }
+    struct Field {
+        const char* key;
+        int* target;
+        int min, max;
+    };
+    for (const Field& f : {Field{"publication_target_days", &timers.publication_target_days, 1, 365},
+                           Field{"operator_first_reply_business_days",
+                                 &timers.operator_first_reply_business_days, 1, 60},
+                           Field{"operator_reminders", &timers.operator_reminders, 0, 10},
+                           Field{"web_fix_target_months", &timers.web_fix_target_months, 1, 24},
+                           Field{"nondisclosure_lift_months", &timers.nondisclosure_lift_months, 1, 60},
+                           Field{"product_listing_months", &timers.product_listing_months, 1, 24}}) {
+        auto value = read_count(source, table, f.key, *f.target, f.min, f.max);
+        if (!value) return value.error();
+        *f.target = *value;
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& source) {
     auto parsed = core::toml_parse(toml_text, source);
     if (!parsed) return parsed.error();
     const toml::table& root = *parsed;
-    if (auto s = core::toml_only_known_keys(source, root, "", {"intake", "outbox"}); !s) return s.error();
+    if (auto s = core::toml_only_known_keys(source, root, "", {"intake", "outbox", "timers"}); !s)
+        return s.error();
 
     RuleSet rules;
     if (const auto* intake = root.get_as<toml::table>("intake")) {
@@ -84,6 +140,12 @@ Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& sourc
         rules.outbox = OutboxRules{*initial, *max, static_cast<int>(*attempts)};
     } else if (root.get("outbox")) {
         return toml_error(source, root.get("outbox"), "outbox", "must be a table");
+    }
+
+    if (const auto* timers = root.get_as<toml::table>("timers")) {
+        if (auto s = read_timers(source, *timers, rules.timers); !s) return s.error();
+    } else if (root.get("timers")) {
+        return toml_error(source, root.get("timers"), "timers", "must be a table");
     }
     return rules;
 }

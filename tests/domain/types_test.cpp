@@ -19,6 +19,26 @@ TEST_CASE("Enum names round-trip and unknown names are refused") {
     CHECK_FALSE(parse_direction("sideways"));
 }
 
+TEST_CASE("Every case state and vendor state round-trips through its name") {
+    // Walk the enums by value so a new enumerator without a table entry fails here.
+    for (int i = 0; i <= static_cast<int>(CaseState::closed_unreachable); ++i) {
+        const auto s = static_cast<CaseState>(i);
+        CHECK(to_string(s) != "?");
+        CHECK(parse_case_state(to_string(s)) == s);
+    }
+    for (int i = 0; i <= static_cast<int>(VendorState::publication_cancelled); ++i) {
+        const auto v = static_cast<VendorState>(i);
+        CHECK(to_string(v) != "?");
+        CHECK(parse_vendor_state(to_string(v)) == v);
+    }
+    CHECK_FALSE(parse_vendor_state("Fixing"));
+    CHECK_FALSE(parse_vendor_state(""));
+    CHECK_FALSE(is_open(CaseState::closed_fixed));
+    CHECK_FALSE(is_open(CaseState::not_affected));
+    CHECK(is_open(CaseState::fixing));
+    CHECK(is_open(CaseState::unreachable));
+}
+
 TEST_CASE("Open states and address normalisation") {
     CHECK(is_open(CaseState::received));
     CHECK_FALSE(is_open(CaseState::stopped));

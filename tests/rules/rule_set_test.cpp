@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "cvdbot/rules/rule_set.hpp"
 
 using namespace cvd::rules;
@@ -40,4 +42,37 @@ TEST_CASE("Retry delays double up to the cap") {
     CHECK(retry_delay(rules, 3).count() == 240);
     CHECK(retry_delay(rules, 4).count() == 300);
     CHECK(retry_delay(rules, 40).count() == 300);
+}
+
+TEST_CASE("Timer rules load with defaults and can be changed") {
+    auto shipped = load_rules(CVDBOT_SOURCE_DIR "/rules");
+    REQUIRE(shipped.ok());
+    CHECK(shipped->timers.vendor_reminder_days == std::vector<int>{7, 14, 30});
+    CHECK(shipped->timers.publication_target_days == 45);
+
+    auto edited = parse_rules("[timers]\nvendor_reminder_days = [3, 10]\npublication_target_days = 60\n", "w.toml");
+    REQUIRE(edited.ok());
+    CHECK(edited->timers.vendor_reminder_days == std::vector<int>{3, 10});
+    CHECK(edited->timers.publication_target_days == 60);
+    CHECK(edited->timers.operator_first_reply_business_days == 5);
+}
+
+TEST_CASE("Bad timer rules are refused with file, line and key") {
+    auto unknown = parse_rules("[timers]\n\nreminder = 3\n", "w.toml");
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().message == "w.toml:3: timers.reminder: unknown key");
+
+    auto unsorted = parse_rules("[timers]\nvendor_reminder_days = [7, 30, 14]\n", "w.toml");
+    REQUIRE_FALSE(unsorted.ok());
+    CHECK_THAT(unsorted.error().message, Contains("w.toml:2: timers.vendor_reminder_days: must be strictly"));
+
+    auto empty = parse_rules("[timers]\nvendor_reminder_days = []\n", "w.toml");
+    CHECK_FALSE(empty.ok());
+    auto not_number = parse_rules("[timers]\nvendor_reminder_days = [\"7\"]\n", "w.toml");
+    CHECK_FALSE(not_number.ok());
+    auto zero = parse_rules("[timers]\n\npublication_target_days = 0\n", "w.toml");
+    REQUIRE_FALSE(zero.ok());
+    CHECK_THAT(zero.error().message, Contains("w.toml:3: timers.publication_target_days: must be between 1 and 365"));
+    auto not_table = parse_rules("timers = 3\n", "w.toml");
+    CHECK_FALSE(not_table.ok());
 }

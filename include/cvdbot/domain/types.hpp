@@ -19,6 +19,47 @@ enum class CaseState {
     accepted,
     rejected,
     stopped,   // 取扱い中止
+    // Product track (DESIGN.md). On multi-vendor cases these summarise the vendors' states.
+    vendor_contacted,  // the first contact attempt: the start date (起算日)
+    details_sent,
+    verifying,
+    fixing,
+    date_agreed,
+    published,
+    closed,
+    not_affected,  // closed: no vendor affected
+    unreachable,
+    no_agreement,  // 調整不能: waiting for the committee
+    committee,     // referred; the committee decides publish | do_not_publish
+    do_not_publish,
+    publication_cancelled,  // the vendor informed every user directly
+    nondisclosure_lifted,
+    // Web track.
+    operator_contacted,
+    web_details_sent,
+    web_fixing,
+    fix_reported,
+    closed_fixed,
+    closed_not_vulnerable,
+    operator_unreachable,
+    closed_unreachable,
+};
+
+// Status of one vendor on a product case, stored as text in participants.vendor_status.
+enum class VendorState {
+    pending,  // on the case, not contacted yet
+    contacted,
+    details_sent,
+    verifying,
+    not_affected,
+    fixing,
+    date_agreed,
+    published,
+    unreachable,
+    name_listed,     // unreachable: name published in the list
+    product_listed,  // unreachable: product and version published too
+    no_agreement,
+    publication_cancelled,
 };
 
 enum class Role { discoverer, vendor, site_operator, coordinator, observer };
@@ -47,7 +88,10 @@ std::optional<Direction> parse_direction(std::string_view text);
 std::optional<MessageStatus> parse_message_status(std::string_view text);
 std::string_view to_string(Track track);
 std::optional<Track> parse_track(std::string_view text);
+std::string_view to_string(VendorState state);
+std::optional<VendorState> parse_vendor_state(std::string_view text);
 
+// Closed states take no further events except a coordinator's reopening (not yet).
 bool is_open(CaseState state);
 
 struct Case {

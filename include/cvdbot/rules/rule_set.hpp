@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "cvdbot/core/result.hpp"
 
@@ -20,9 +21,23 @@ struct OutboxRules {
     int max_attempts = 72;
 };
 
+// Timer lengths of the partnership process (DESIGN.md "Timers"). Calendar days/months
+// unless named business days (Mon-Fri; national holidays are not data yet).
+struct TimerRules {
+    std::vector<int> vendor_reminder_days{7, 14, 30};  // after first contact; unreachable after the last
+    int publication_target_days = 45;                   // after the start date (起算日)
+    int operator_first_reply_business_days = 5;
+    int operator_reminders = 1;  // reminders before the operator counts as unreachable
+    int web_fix_target_months = 3;            // after details sent
+    int nondisclosure_lift_months = 12;       // after the start date
+    int product_listing_months = 3;           // after the name listing
+    // The name listing happens at the start of the next calendar quarter after unreachable.
+};
+
 struct RuleSet {
     IntakeRules intake;
     OutboxRules outbox;
+    TimerRules timers;
 };
 
 // Reads <dir>/workflow.toml. Errors name the file, the line and the key.
