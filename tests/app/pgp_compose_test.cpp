@@ -50,7 +50,7 @@ std::string write_temp(const std::string& dir, const std::string& name, const st
 
 TEST_CASE("encrypted and signed: the recipient's gpg reads it, the outside shows only the tag") {
     auto& w = PgpWorld::get();
-    auto bytes = app::compose_pgp(acknowledgment(), options_for(w.discoverer.fingerprint), w.bot);
+    auto bytes = app::compose_pgp(acknowledgment(), options_for(w.discoverer().fingerprint), w.bot);
     INFO((bytes.ok() ? std::string() : bytes.error().message));
     REQUIRE(bytes.ok());
     CHECK(bytes->find("受付") == std::string::npos);
@@ -80,7 +80,7 @@ TEST_CASE("encrypted and signed: the recipient's gpg reads it, the outside shows
     auto blocks = crypto::find_armored_blocks(*bytes);
     REQUIRE(blocks.size() == 1);
     const std::string ciphertext = bytes->substr(blocks[0].begin, blocks[0].end - blocks[0].begin);
-    auto r = w.discoverer.home->gpg({"--status-fd", "2", "--decrypt"}, ciphertext);
+    auto r = w.discoverer().home->gpg({"--status-fd", "2", "--decrypt"}, ciphertext);
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(r.err.find("[GNUPG:] VALIDSIG " + w.bot_fingerprint) != std::string::npos);
@@ -94,12 +94,12 @@ TEST_CASE("encrypted and signed: the recipient's gpg reads it, the outside shows
     CHECK(content.attachments[0].bytes == "confidential details\n");
 
     // Anyone else cannot.
-    CHECK(w.vendor.home->gpg({"--decrypt"}, ciphertext).status != 0);
+    CHECK(w.vendor().home->gpg({"--decrypt"}, ciphertext).status != 0);
 }
 
 TEST_CASE("the bot reads its own encrypted mail back (archive)") {
     auto& w = PgpWorld::get();
-    auto bytes = app::compose_pgp(acknowledgment(), options_for(w.discoverer.fingerprint), w.bot);
+    auto bytes = app::compose_pgp(acknowledgment(), options_for(w.discoverer().fingerprint), w.bot);
     REQUIRE(bytes.ok());
     const mail::Message parsed = mail::parse_message(*bytes);
     auto opened = app::open_pgp(parsed, *bytes, w.bot);
@@ -142,7 +142,7 @@ TEST_CASE("signed only (a key request): the recipient's gpg verifies the first p
     const std::string signed_path = write_temp(dir, "part", std::string(parts[0]));
     const std::string sig_path =
         write_temp(dir, "sig.asc", std::string(app::pgp::split_entity(parts[1]).body));
-    auto r = w.discoverer.home->gpg({"--status-fd", "2", "--verify", sig_path, signed_path});
+    auto r = w.discoverer().home->gpg({"--status-fd", "2", "--verify", sig_path, signed_path});
     INFO(r.err);
     CHECK(r.status == 0);
     CHECK(r.err.find("[GNUPG:] VALIDSIG " + w.bot_fingerprint) != std::string::npos);
@@ -159,19 +159,19 @@ TEST_CASE("signed only (a key request): the recipient's gpg verifies the first p
 
 TEST_CASE("compose_pgp fails on unusable recipients and on header injection") {
     auto& w = PgpWorld::get();
-    auto revoked = app::compose_pgp(acknowledgment(), options_for(w.revoked.fingerprint), w.bot);
+    auto revoked = app::compose_pgp(acknowledgment(), options_for(w.revoked().fingerprint), w.bot);
     REQUIRE_FALSE(revoked.ok());
     CHECK(revoked.error().kind == core::ErrorKind::crypto);
-    auto unknown = app::compose_pgp(acknowledgment(), options_for(w.stranger.fingerprint), w.bot);
+    auto unknown = app::compose_pgp(acknowledgment(), options_for(w.stranger().fingerprint), w.bot);
     REQUIRE_FALSE(unknown.ok());
     CHECK(unknown.error().kind == core::ErrorKind::not_found);
 
     mail::OutgoingMessage evil = acknowledgment();
     evil.subject = "hi\r\nBcc: everyone@example.test";
-    auto injected = app::compose_pgp(evil, options_for(w.discoverer.fingerprint), w.bot);
+    auto injected = app::compose_pgp(evil, options_for(w.discoverer().fingerprint), w.bot);
     REQUIRE_FALSE(injected.ok());
     CHECK(injected.error().kind == core::ErrorKind::invalid_input);
-    auto outer_injected = options_for(w.discoverer.fingerprint);
+    auto outer_injected = options_for(w.discoverer().fingerprint);
     outer_injected.outer_subject = "[x]\nBcc: a@b.test";
     auto bad_outer = app::compose_pgp(acknowledgment(), outer_injected, w.bot);
     REQUIRE_FALSE(bad_outer.ok());

@@ -91,7 +91,7 @@ TEST_CASE("a plain message passes through untouched") {
 
 TEST_CASE("PGP/MIME, signed and encrypted in one (RFC 3156 6.2), with an attachment") {
     auto& w = PgpWorld::get();
-    const std::string ciphertext = w.discoverer.encrypt_to(w.bot_fingerprint, report_part, true);
+    const std::string ciphertext = w.discoverer().encrypt_to(w.bot_fingerprint, report_part, true);
     auto o = open(pgp_mime_encrypted(header("disc@example.test", "..."), ciphertext));
     const auto& r = o.report;
     INFO(r.problem);
@@ -102,7 +102,7 @@ TEST_CASE("PGP/MIME, signed and encrypted in one (RFC 3156 6.2), with an attachm
     CHECK(r.decrypted_with == w.bot_fingerprint);
     CHECK(r.is_signed);
     CHECK(r.signature == SignatureStatus::good);
-    CHECK(r.signer_fingerprint == w.discoverer.fingerprint);
+    CHECK(r.signer_fingerprint == w.discoverer().fingerprint);
     CHECK(r.signer_addresses == std::vector<std::string>{"disc@example.test"});
     CHECK(r.fully_signed);
     CHECK(r.problem.empty());
@@ -118,13 +118,13 @@ TEST_CASE("PGP/MIME, signed and encrypted in one (RFC 3156 6.2), with an attachm
 
 TEST_CASE("PGP/MIME signed, then encrypted (RFC 3156 6.1)") {
     auto& w = PgpWorld::get();
-    const std::string inner = signed_entity(w.discoverer, report_part);
-    const std::string ciphertext = w.discoverer.encrypt_to(w.bot_fingerprint, inner, false);
+    const std::string inner = signed_entity(w.discoverer(), report_part);
+    const std::string ciphertext = w.discoverer().encrypt_to(w.bot_fingerprint, inner, false);
     auto o = open(pgp_mime_encrypted(header("disc@example.test", "..."), ciphertext));
     INFO(o.report.problem);
     CHECK(o.report.decrypted_ok);
     CHECK(o.report.signature == SignatureStatus::good);
-    CHECK(o.report.signer_fingerprint == w.discoverer.fingerprint);
+    CHECK(o.report.signer_fingerprint == w.discoverer().fingerprint);
     CHECK(o.report.fully_signed);
     CHECK(o.message.text_body.find("SQL injection") != std::string::npos);
     REQUIRE(o.message.attachments.size() == 1);  // poc.py; no signature.asc left over
@@ -135,12 +135,12 @@ TEST_CASE("PGP/MIME signed: good, bad after a change, LF-only storage") {
     auto& w = PgpWorld::get();
     const std::string part = "Content-Type: text/plain; charset=us-ascii\r\n\r\naccept\r\n";
     const std::string raw = header("coord@example.test", "[CVD#2026-0001] command") +
-                            signed_entity(w.coordinator, part);
+                            signed_entity(w.coordinator(), part);
     auto good = open(raw);
     CHECK(good.report.form == app::PgpForm::pgp_mime);
     CHECK_FALSE(good.report.encrypted);
     CHECK(good.report.signature == SignatureStatus::good);
-    CHECK(good.report.signer_fingerprint == w.coordinator.fingerprint);
+    CHECK(good.report.signer_fingerprint == w.coordinator().fingerprint);
     CHECK(good.report.fully_signed);
     CHECK(good.message.text_body == "accept\n");
     CHECK(good.message.subject == "[CVD#2026-0001] command");
@@ -161,19 +161,20 @@ TEST_CASE("PGP/MIME signed: good, bad after a change, LF-only storage") {
 TEST_CASE("PGP/MIME signed by expired, revoked and unknown keys") {
     auto& w = PgpWorld::get();
     const std::string part = "Content-Type: text/plain\r\n\r\nhello\r\n";
-    auto unknown = open(header("strng@example.test", "hi") + signed_entity(w.stranger, part));
+    auto unknown = open(header("strng@example.test", "hi") + signed_entity(w.stranger(), part));
     CHECK(unknown.report.signature == SignatureStatus::unknown_key);
-    CHECK(unknown.report.signer_fingerprint == w.stranger.fingerprint);
+    CHECK(unknown.report.signer_fingerprint == w.stranger().fingerprint);
     CHECK_FALSE(unknown.report.needs_reply());
 
-    auto revoked = open(header("rev@example.test", "hi") + signed_entity(w.revoked, part));
+    auto revoked = open(header("rev@example.test", "hi") + signed_entity(w.revoked(), part));
     CHECK(revoked.report.signature == SignatureStatus::revoked);
     CHECK(revoked.report.needs_reply());
 
     // The expired key signs in 2020, when it was valid.
-    const std::string sig = w.expired.gpg({"--faked-system-time", "20200101T120000", "--local-user",
-                                           w.expired.fingerprint, "--armor", "--detach-sign"},
-                                          part);
+    const std::string sig =
+        w.expired().gpg({"--faked-system-time", "20200101T120000", "--local-user",
+                         w.expired().fingerprint, "--armor", "--detach-sign"},
+                        part);
     const std::string raw =
         header("exp@example.test", "hi") +
         "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; "
@@ -187,7 +188,8 @@ TEST_CASE("PGP/MIME signed by expired, revoked and unknown keys") {
 
 TEST_CASE("encrypted to the wrong key: kept as is, the report says what to do") {
     auto& w = PgpWorld::get();
-    const std::string ciphertext = w.discoverer.encrypt_to(w.vendor.fingerprint, report_part, true);
+    const std::string ciphertext =
+        w.discoverer().encrypt_to(w.vendor().fingerprint, report_part, true);
     const std::string raw = pgp_mime_encrypted(header("disc@example.test", "report"), ciphertext);
     auto o = open(raw);
     const auto& r = o.report;
@@ -205,7 +207,7 @@ TEST_CASE("encrypted to the wrong key: kept as is, the report says what to do") 
 TEST_CASE("corrupt PGP/MIME: damaged data and a broken structure") {
     auto& w = PgpWorld::get();
     std::string ciphertext =
-        w.discoverer.encrypt_to(w.bot_fingerprint, std::string(3000, 'z'), true);
+        w.discoverer().encrypt_to(w.bot_fingerprint, std::string(3000, 'z'), true);
     const std::size_t mid = ciphertext.size() / 2;
     ciphertext.replace(mid, 10, ciphertext[mid] == 'Q' ? "RRRRRRRRRR" : "QQQQQQQQQQ");
     auto damaged = open(pgp_mime_encrypted(header("disc@example.test", "x"), ciphertext));
@@ -223,7 +225,8 @@ TEST_CASE("corrupt PGP/MIME: damaged data and a broken structure") {
 
 TEST_CASE("inline: encrypted block in the body, with text around it") {
     auto& w = PgpWorld::get();
-    const std::string block = w.discoverer.encrypt_to(w.bot_fingerprint, "secret details\n", true);
+    const std::string block =
+        w.discoverer().encrypt_to(w.bot_fingerprint, "secret details\n", true);
     const std::string raw = header("disc@example.test", "inline") +
                             "Content-Type: text/plain; charset=utf-8\r\n\r\nHello,\r\n\r\n" +
                             crlf(block) + "\r\nRegards\r\n";
@@ -238,7 +241,7 @@ TEST_CASE("inline: encrypted block in the body, with text around it") {
 
 TEST_CASE("inline: the whole body one encrypted block") {
     auto& w = PgpWorld::get();
-    const std::string block = w.discoverer.encrypt_to(w.bot_fingerprint, "全部暗号化\n", true);
+    const std::string block = w.discoverer().encrypt_to(w.bot_fingerprint, "全部暗号化\n", true);
     auto o = open(header("disc@example.test", "inline") + "Content-Type: text/plain\r\n\r\n" +
                   crlf(block));
     CHECK(o.report.fully_encrypted);
@@ -249,7 +252,7 @@ TEST_CASE("inline: the whole body one encrypted block") {
 TEST_CASE("inline clear-signed text, also in ISO-2022-JP") {
     auto& w = PgpWorld::get();
     auto o = open(header("coord@example.test", "cmd") + "Content-Type: text/plain\r\n\r\n" +
-                  crlf(w.coordinator.clearsign("accept\n")));
+                  crlf(w.coordinator().clearsign("accept\n")));
     CHECK(o.report.is_signed);
     CHECK(o.report.signature == SignatureStatus::good);
     CHECK(o.report.fully_signed);
@@ -257,7 +260,7 @@ TEST_CASE("inline clear-signed text, also in ISO-2022-JP") {
 
     // "受理します" in ISO-2022-JP, signed as those bytes.
     const std::string jis = "\x1b$B<uM}$7$^$9\x1b(B\n";
-    const std::string signed_jis = w.coordinator.clearsign(jis);
+    const std::string signed_jis = w.coordinator().clearsign(jis);
     auto j = open(
         header("coord@example.test", "cmd") +
         "Content-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" +
@@ -266,7 +269,7 @@ TEST_CASE("inline clear-signed text, also in ISO-2022-JP") {
     CHECK(j.report.signature == SignatureStatus::good);
     CHECK(j.message.text_body == "受理します\n");
 
-    std::string tampered = w.coordinator.clearsign("accept\n");
+    std::string tampered = w.coordinator().clearsign("accept\n");
     tampered.replace(tampered.find("accept"), 6, "reject");
     auto bad = open(header("coord@example.test", "cmd") + "Content-Type: text/plain\r\n\r\n" +
                     crlf(tampered));
@@ -275,10 +278,10 @@ TEST_CASE("inline clear-signed text, also in ISO-2022-JP") {
 
 TEST_CASE("attachments: .asc encrypted file, detached signature of a file, key file") {
     auto& w = PgpWorld::get();
-    const std::string encrypted = w.discoverer.encrypt_to(w.bot_fingerprint, "PoC bytes\n", true);
+    const std::string encrypted = w.discoverer().encrypt_to(w.bot_fingerprint, "PoC bytes\n", true);
     const std::string pdf = "%PDF-1.4 fake report\r\n";  // as it travels (no base64 here)
-    const std::string pdf_sig = w.discoverer.detach_sign(pdf);
-    const std::string key = w.discoverer.home->export_public(w.discoverer.fingerprint);
+    const std::string pdf_sig = w.discoverer().detach_sign(pdf);
+    const std::string key = w.discoverer().home->export_public(w.discoverer().fingerprint);
     auto attachment = [](const std::string& name, const std::string& type,
                          const std::string& body) {
         return "--m\r\nContent-Type: " + type + "; name=\"" + name +
@@ -309,17 +312,14 @@ TEST_CASE("attachments: .asc encrypted file, detached signature of a file, key f
         if (p.where == "attachment report.pdf.sig" && p.outcome == "good") sig_good = true;
     CHECK(sig_good);
     REQUIRE(r.keys.size() == 1);
-    CHECK(r.keys[0].key.fingerprint == w.discoverer.fingerprint);
+    CHECK(r.keys[0].key.fingerprint == w.discoverer().fingerprint);
     CHECK(r.keys[0].source == "attachment OpenPGP_0xDISC.asc");
     CHECK(crypto::may_learn(r.keys[0].key, "disc@example.test"));
 }
 
 TEST_CASE("a newcomer's key inside the encrypted report verifies its signature") {
     auto& w = PgpWorld::get();
-    Party newcomer;
-    newcomer.home = std::make_unique<GpgHome>("new");
-    newcomer.address = "new@example.test";
-    newcomer.fingerprint = newcomer.home->generate("Newcomer <new@example.test>");
+    const Party newcomer = test::make_party("new", "Newcomer");
     newcomer.home->import(w.bot_public);
     const std::string key = newcomer.home->export_public(newcomer.fingerprint);
     const std::string inner =

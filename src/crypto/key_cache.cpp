@@ -1,0 +1,64 @@
+#include "key_cache.hpp"
+
+#include "cvdbot/crypto/keyring.hpp"
+
+namespace cvd::crypto {
+
+bool KeyInfo::matches(std::string_view fingerprint_or_id) const {
+    const std::string wanted = normalize_fingerprint(fingerprint_or_id);
+    if (wanted.size() < 16) return false;
+    for (const auto& f : subkey_fingerprints) {
+        if (f == wanted) return true;
+        // A key id is the fingerprint's last 16 digits (v4 keys).
+        if (wanted.size() == 16 && f.size() >= 16 && f.compare(f.size() - 16, 16, wanted) == 0)
+            return true;
+    }
+    return fingerprint == wanted;
+}
+
+}  // namespace cvd::crypto
+
+namespace cvd::crypto::detail {
+
+const KeyInfo* find_in(const std::vector<KeyInfo>& keys, std::string_view fingerprint_or_id) {
+    for (const auto& k : keys)
+        if (k.matches(fingerprint_or_id)) return &k;
+    return nullptr;
+}
+
+KeyCache::Stamp KeyCache::stamp() const {
+    Stamp s;
+    std::error_code ec;
+    // gpg 2.1+ keeps public keys in pubring.kbx; older homes still have pubring.gpg.
+    for (const char* name : {"pubring.kbx", "pubring.gpg"}) {
+        const auto path = home_ / name;
+        auto t = std::filesystem::last_write_time(path, ec);
+        if (ec) continue;
+        s.pubring_time = t;
+        s.pubring_size = std::filesystem::file_size(path, ec);
+        break;
+    }
+    auto t = std::filesystem::last_write_time(home_ / "private-keys-v1.d", ec);
+    if (!ec) s.secret_time = t;
+    return s;
+}
+
+core::Result<KeyCache::Keys> KeyCache::keys(const Lister& list) {
+    std::lock_guard lock(mutex_);
+    const Stamp now_stamp = stamp();
+    const auto now = std::chrono::steady_clock::now();
+    if (keys_ && now_stamp == stamp_ && now - listed_at_ < max_age) return keys_;
+    auto listed = list();
+    if (!listed) return listed.error();
+    keys_ = std::make_shared<const std::vector<KeyInfo>>(std::move(*listed));
+    stamp_ = now_stamp;
+    listed_at_ = now;
+    return keys_;
+}
+
+void KeyCache::invalidate() {
+    std::lock_guard lock(mutex_);
+    keys_.reset();
+}
+
+}  // namespace cvd::crypto::detail
