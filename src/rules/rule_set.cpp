@@ -46,7 +46,7 @@ Result<int> read_count(const std::string& source, const toml::table& table, cons
 core::Status read_timers(const std::string& source, const toml::table& table, TimerRules& timers) {
     if (auto s = core::toml_only_known_keys(
             source, table, "timers.",
-            {"vendor_reminder_days", "publication_target_days", "operator_first_reply_business_days",
+            {"vendor_reminder_days", "vendor_unreachable_after_days", "publication_target_days", "operator_first_reply_business_days",
              "operator_reminders", "web_fix_target_months", "nondisclosure_lift_months",
              "product_listing_months"});
         !s)
@@ -74,7 +74,8 @@ core::Status read_timers(const std::string& source, const toml::table& table, Ti
         int* target;
         int min, max;
     };
-    for (const Field& f : {Field{"publication_target_days", &timers.publication_target_days, 1, 365},
+    for (const Field& f : {Field{"vendor_unreachable_after_days", &timers.vendor_unreachable_after_days, 1, 365},
+                           Field{"publication_target_days", &timers.publication_target_days, 1, 365},
                            Field{"operator_first_reply_business_days",
                                  &timers.operator_first_reply_business_days, 1, 60},
                            Field{"operator_reminders", &timers.operator_reminders, 0, 10},

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "cvdbot/core/time.hpp"
 #include "cvdbot/domain/types.hpp"
 #include "cvdbot/rules/rule_set.hpp"
+#include "cvdbot/workflow/commands.hpp"
 
 namespace cvd::workflow {
 
@@ -28,9 +30,28 @@ struct CorrespondenceReceived {
     std::string sender;
     std::optional<domain::Role> sender_role;  // nullopt: not a participant of the case
     bool automatic = false;
+    // The vendor or operator participant that wrote, if any: a first reply stops reminders.
+    std::optional<std::int64_t> participant{};
 };
 
-using Event = std::variant<ReportReceived, CorrespondenceReceived>;
+// One parsed command line. `from_coordinator` is true only when the app verified a good
+// signature from a registered coordinator key; otherwise every command is refused.
+struct CoordinatorCommandReceived {
+    CoordinatorCommand command;
+    bool from_coordinator = false;
+};
+
+// The discoverer asks to lift non-disclosure (allowed from one year after the start date).
+struct NondisclosureLiftRequested {};
+
+// A timer the app armed with SetTimer is due. Fired exactly once; the app clears it.
+struct TimerFired {
+    std::string name;
+    std::optional<std::int64_t> participant{};
+};
+
+using Event = std::variant<ReportReceived, CorrespondenceReceived, CoordinatorCommandReceived,
+                           NondisclosureLiftRequested, TimerFired>;
 
 // --- commands -----------------------------------------------------------------------
 struct OpenCase {
@@ -38,11 +59,14 @@ struct OpenCase {
     std::string discoverer_name;
 };
 
-// Render template `template_name` for the participant with `role` and queue it, as a
-// reply to the message that caused this step.
+// Render template `template_name` for the participant with `role` (or exactly
+// `participant` when set, e.g. one vendor of several) and queue it.
 struct SendTemplate {
     std::string template_name;
     domain::Role recipient_role;
+    std::optional<std::int64_t> participant{};
+    // Facts the template needs beyond the case (e.g. "lift_date" = "2027-11-26").
+    std::vector<std::pair<std::string, std::string>> variables{};
 };
 
 struct RecordAudit {
@@ -50,7 +74,73 @@ struct RecordAudit {
     std::string detail;
 };
 
-using Command = std::variant<OpenCase, SendTemplate, RecordAudit>;
+struct SetTimer {
+    std::string name;
+    std::optional<std::int64_t> participant;
+    core::Timestamp due;
+};
+
+struct ClearTimer {
+    std::string name;
+    std::optional<std::int64_t> participant{};
+};
+
+// Store domain::to_string(state) in participants.vendor_status.
+struct SetVendorStatus {
+    std::int64_t participant = 0;
+    domain::VendorState state = domain::VendorState::pending;
+};
+
+// Something needs a person's judgement, or a request was refused: tell the coordinators.
+struct NotifyCoordinator {
+    std::string text;
+};
+
+struct SetStartDate {
+    core::Timestamp date;
+};
+
+struct SetTrack {
+    domain::Track track = domain::Track::undecided;
+};
+
+// nullopt clears the agreed date (publication cancelled).
+struct SetPublicationDate {
+    std::optional<core::Timestamp> when;
+};
+
+// Both sides agreed to write to each other directly: the app turns relaying off.
+struct SetDirectContact {
+    std::int64_t participant = 0;
+};
+
+using Command = std::variant<OpenCase, SendTemplate, RecordAudit, SetTimer, ClearTimer, SetVendorStatus,
+                             NotifyCoordinator, SetStartDate, SetTrack, SetPublicationDate, SetDirectContact>;
+
+// --- state --------------------------------------------------------------------------
+struct VendorSnapshot {
+    std::int64_t participant = 0;
+    domain::VendorState state = domain::VendorState::pending;
+    bool replied = false;          // has answered at least once (stops reminders)
+    bool pre_notice_allowed = false;
+};
+
+struct ArmedTimer {
+    std::string name;
+    std::optional<std::int64_t> participant;
+    core::Timestamp due;
+};
+
+// Everything step() needs to know about a case; the app loads it from the store.
+struct CaseSnapshot {
+    domain::CaseState state = domain::CaseState::received;
+    domain::Track track = domain::Track::undecided;
+    std::optional<core::Timestamp> start_date;        // 起算日
+    std::optional<core::Timestamp> publication_date;  // agreed, UTC
+    std::optional<core::Timestamp> details_sent_at;   // web track
+    std::vector<VendorSnapshot> vendors;  // product track: one per vendor participant
+    std::vector<ArmedTimer> timers;
+};
 
 struct StepOutcome {
     std::optional<domain::CaseState> state;  // nullopt: still no case (e.g. ignored mail)
@@ -58,8 +148,15 @@ struct StepOutcome {
 };
 
 // `state` is nullopt when the event belongs to no case yet. An event that is not allowed
-// in the state gives an error (ErrorKind::conflict) that explains why.
+// in the state gives an error (ErrorKind::conflict) that explains why and what is allowed.
 core::Result<StepOutcome> step(std::optional<domain::CaseState> state, const Event& event,
                                const rules::RuleSet& rules, core::Timestamp now);
+
+// The full form, for cases whose vendors, dates and timers matter.
+core::Result<StepOutcome> step(const CaseSnapshot& snapshot, const Event& event, const rules::RuleSet& rules,
+                               core::Timestamp now);
+
+// Every template name step() can ask for, so the app can check at start-up that all exist.
+const std::vector<std::string>& template_names();
 
 }  // namespace cvd::workflow
