@@ -96,8 +96,9 @@ LineResult parse_line(const std::string& line) {
             return {c, ""};
         case Verb::note:
             return {c, ""};
-        case Verb::contact_vendor:
         case Verb::unreachable:
+            return {c, ""};  // a vendor on the product track, none on the web track
+        case Verb::contact_vendor:
         case Verb::no_agreement:
         case Verb::cancel_publication:
         case Verb::allow_pre_notice:

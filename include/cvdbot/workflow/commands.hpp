@@ -24,7 +24,7 @@ enum class Verb {
     send_details,          // send details VENDOR   (product)   | send details (web)
     vendor_status,         // vendor-status VENDOR verifying|fixing|not-affected
     set_publication_date,  // set publication-date YYYY-MM-DD [HH:MM]   (JST)
-    unreachable,           // unreachable VENDOR
+    unreachable,           // unreachable VENDOR (product) | unreachable (web)
     no_agreement,          // no-agreement VENDOR
     committee_refer,
     committee_publish,
