@@ -14,8 +14,8 @@ using core::toml_error;
 namespace {
 
 template <typename T>
-Result<T> read_value(const std::string& source, const toml::table& table, const std::string& section,
-                     const std::string& key, T fallback) {
+Result<T> read_value(const std::string& source, const toml::table& table,
+                     const std::string& section, const std::string& key, T fallback) {
     const toml::node* node = table.get(key);
     if (!node) return fallback;
     if (auto value = node->value<T>(); value && node->is<T>()) return *value;
@@ -46,9 +46,9 @@ Result<int> read_count(const std::string& source, const toml::table& table, cons
 core::Status read_timers(const std::string& source, const toml::table& table, TimerRules& timers) {
     if (auto s = core::toml_only_known_keys(
             source, table, "timers.",
-            {"vendor_reminder_days", "vendor_unreachable_after_days", "publication_target_days", "operator_first_reply_business_days",
-             "operator_reminders", "web_fix_target_months", "nondisclosure_lift_months",
-             "product_listing_months"});
+            {"vendor_reminder_days", "vendor_unreachable_after_days", "publication_target_days",
+             "operator_first_reply_business_days", "operator_reminders", "web_fix_target_months",
+             "nondisclosure_lift_months", "product_listing_months"});
         !s)
         return s.error();
     if (const toml::node* node = table.get("vendor_reminder_days")) {
@@ -64,7 +64,8 @@ core::Status read_timers(const std::string& source, const toml::table& table, Ti
                                   "each entry must be a whole number of days between 1 and 365");
             // Reminders go out in order; an unsorted list would make "the last" ambiguous.
             if (!days.empty() && *day <= days.back())
-                return toml_error(source, &item, "timers.vendor_reminder_days", "must be strictly increasing");
+                return toml_error(source, &item, "timers.vendor_reminder_days",
+                                  "must be strictly increasing");
             days.push_back(static_cast<int>(*day));
         }
         timers.vendor_reminder_days = days;
@@ -74,14 +75,15 @@ core::Status read_timers(const std::string& source, const toml::table& table, Ti
         int* target;
         int min, max;
     };
-    for (const Field& f : {Field{"vendor_unreachable_after_days", &timers.vendor_unreachable_after_days, 1, 365},
-                           Field{"publication_target_days", &timers.publication_target_days, 1, 365},
-                           Field{"operator_first_reply_business_days",
-                                 &timers.operator_first_reply_business_days, 1, 60},
-                           Field{"operator_reminders", &timers.operator_reminders, 0, 10},
-                           Field{"web_fix_target_months", &timers.web_fix_target_months, 1, 24},
-                           Field{"nondisclosure_lift_months", &timers.nondisclosure_lift_months, 1, 60},
-                           Field{"product_listing_months", &timers.product_listing_months, 1, 24}}) {
+    for (const Field& f :
+         {Field{"vendor_unreachable_after_days", &timers.vendor_unreachable_after_days, 1, 365},
+          Field{"publication_target_days", &timers.publication_target_days, 1, 365},
+          Field{"operator_first_reply_business_days", &timers.operator_first_reply_business_days, 1,
+                60},
+          Field{"operator_reminders", &timers.operator_reminders, 0, 10},
+          Field{"web_fix_target_months", &timers.web_fix_target_months, 1, 24},
+          Field{"nondisclosure_lift_months", &timers.nondisclosure_lift_months, 1, 60},
+          Field{"product_listing_months", &timers.product_listing_months, 1, 24}}) {
         auto value = read_count(source, table, f.key, *f.target, f.min, f.max);
         if (!value) return value.error();
         *f.target = *value;
@@ -119,15 +121,16 @@ Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& sourc
     }
 
     if (const auto* outbox = root.get_as<toml::table>("outbox")) {
-        if (auto s = core::toml_only_known_keys(source, *outbox, "outbox.",
-                                                {"retry_initial_seconds", "retry_max_seconds", "max_attempts"});
+        if (auto s = core::toml_only_known_keys(
+                source, *outbox, "outbox.",
+                {"retry_initial_seconds", "retry_max_seconds", "max_attempts"});
             !s)
             return s.error();
         auto initial = read_seconds(source, *outbox, "outbox", "retry_initial_seconds",
                                     rules.outbox.retry_initial, 86400);
         if (!initial) return initial.error();
-        auto max = read_seconds(source, *outbox, "outbox", "retry_max_seconds", rules.outbox.retry_max,
-                                7 * 86400);
+        auto max = read_seconds(source, *outbox, "outbox", "retry_max_seconds",
+                                rules.outbox.retry_max, 7 * 86400);
         if (!max) return max.error();
         if (*max < *initial)
             return toml_error(source, outbox->get("retry_max_seconds"), "outbox.retry_max_seconds",

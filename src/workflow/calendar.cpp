@@ -25,7 +25,9 @@ core::Timestamp from_jst(year_month_day date, seconds time_of_day) {
 }
 }  // namespace
 
-core::Timestamp add_days(core::Timestamp t, int n) { return t + days{n}; }
+core::Timestamp add_days(core::Timestamp t, int n) {
+    return t + days{n};
+}
 
 core::Timestamp add_months(core::Timestamp t, int n) {
     auto [date, tod] = to_jst(t);
@@ -49,8 +51,8 @@ core::Timestamp next_quarter_start(core::Timestamp t) {
     const auto [date, tod] = to_jst(t);
     const unsigned month = static_cast<unsigned>(date.month());
     const unsigned next = ((month - 1) / 3 + 1) * 3 + 1;  // 4, 7, 10 or 13
-    const year_month_day start =
-        next == 13 ? (date.year() + years{1}) / January / 1 : date.year() / std::chrono::month{next} / 1;
+    const year_month_day start = next == 13 ? (date.year() + years{1}) / January / 1
+                                            : date.year() / std::chrono::month{next} / 1;
     return from_jst(start, seconds{0});
 }
 

@@ -90,62 +90,73 @@ LineResult parse_line(const std::string& line) {
             return {c, ""};
         };
         switch (s.verb) {
-        case Verb::reject:
-        case Verb::stop:
-            if (rest.empty()) return need("a reason");
-            return {c, ""};
-        case Verb::note:
-            return {c, ""};
-        case Verb::unreachable:
-            return {c, ""};  // a vendor on the product track, none on the web track
-        case Verb::contact_vendor:
-        case Verb::no_agreement:
-        case Verb::cancel_publication:
-        case Verb::allow_pre_notice:
-        case Verb::direct_contact:
-            if (rest.empty()) return need("a vendor (name or address)");
-            return {c, ""};
-        case Verb::send_details:
-            return {c, ""};  // with a vendor on the product track, without on the web track
-        case Verb::track: {
-            const std::string t = core::to_lower_ascii(rest);
-            if (t == "product") c.track = domain::Track::product;
-            else if (t == "web") c.track = domain::Track::web;
-            else return need("product or web");
-            c.text.clear();
-            return {c, ""};
-        }
-        case Verb::vendor_status: {
-            const auto space = rest.rfind(' ');
-            if (space == std::string::npos) return need("a vendor and verifying|fixing|not-affected");
-            c.vendor_state = vendor_state_word(core::to_lower_ascii(rest.substr(space + 1)));
-            if (!c.vendor_state)
-                return {std::nullopt, "vendor-status: unknown status \"" + rest.substr(space + 1) +
-                                          "\" (use verifying, fixing or not-affected)"};
-            c.text = rest.substr(0, space);
-            return {c, ""};
-        }
-        case Verb::operator_status: {
-            const std::string t = core::to_lower_ascii(rest);
-            if (t == "fixing") c.operator_status = OperatorStatus::fixing;
-            else if (t == "fixed") c.operator_status = OperatorStatus::fixed;
-            else if (t == "not-vulnerable") c.operator_status = OperatorStatus::not_vulnerable;
-            else return need("fixing, fixed or not-vulnerable");
-            c.text.clear();
-            return {c, ""};
-        }
-        case Verb::set_publication_date: {
-            const auto space = rest.find(' ');
-            const std::string date = rest.substr(0, space);
-            const std::string time = space == std::string::npos ? "" : rest.substr(space + 1);
-            c.when = parse_jst_datetime(date, time);
-            if (!c.when)
-                return {std::nullopt, "set publication-date needs a date YYYY-MM-DD and optionally a "
-                                      "time HH:MM (Japan time), got \"" + rest + "\""};
-            return {c, ""};
-        }
-        default:
-            return nothing_more();
+            case Verb::reject:
+            case Verb::stop:
+                if (rest.empty()) return need("a reason");
+                return {c, ""};
+            case Verb::note:
+                return {c, ""};
+            case Verb::unreachable:
+                return {c, ""};  // a vendor on the product track, none on the web track
+            case Verb::contact_vendor:
+            case Verb::no_agreement:
+            case Verb::cancel_publication:
+            case Verb::allow_pre_notice:
+            case Verb::direct_contact:
+                if (rest.empty()) return need("a vendor (name or address)");
+                return {c, ""};
+            case Verb::send_details:
+                return {c, ""};  // with a vendor on the product track, without on the web track
+            case Verb::track: {
+                const std::string t = core::to_lower_ascii(rest);
+                if (t == "product")
+                    c.track = domain::Track::product;
+                else if (t == "web")
+                    c.track = domain::Track::web;
+                else
+                    return need("product or web");
+                c.text.clear();
+                return {c, ""};
+            }
+            case Verb::vendor_status: {
+                const auto space = rest.rfind(' ');
+                if (space == std::string::npos)
+                    return need("a vendor and verifying|fixing|not-affected");
+                c.vendor_state = vendor_state_word(core::to_lower_ascii(rest.substr(space + 1)));
+                if (!c.vendor_state)
+                    return {std::nullopt, "vendor-status: unknown status \"" +
+                                              rest.substr(space + 1) +
+                                              "\" (use verifying, fixing or not-affected)"};
+                c.text = rest.substr(0, space);
+                return {c, ""};
+            }
+            case Verb::operator_status: {
+                const std::string t = core::to_lower_ascii(rest);
+                if (t == "fixing")
+                    c.operator_status = OperatorStatus::fixing;
+                else if (t == "fixed")
+                    c.operator_status = OperatorStatus::fixed;
+                else if (t == "not-vulnerable")
+                    c.operator_status = OperatorStatus::not_vulnerable;
+                else
+                    return need("fixing, fixed or not-vulnerable");
+                c.text.clear();
+                return {c, ""};
+            }
+            case Verb::set_publication_date: {
+                const auto space = rest.find(' ');
+                const std::string date = rest.substr(0, space);
+                const std::string time = space == std::string::npos ? "" : rest.substr(space + 1);
+                c.when = parse_jst_datetime(date, time);
+                if (!c.when)
+                    return {std::nullopt,
+                            "set publication-date needs a date YYYY-MM-DD and optionally a "
+                            "time HH:MM (Japan time), got \"" +
+                                rest + "\""};
+                return {c, ""};
+            }
+            default:
+                return nothing_more();
         }
     }
     return {std::nullopt, "unknown command \"" + line.substr(0, line.find(' ')) + "\""};
@@ -163,13 +174,15 @@ std::optional<core::Timestamp> parse_jst_datetime(std::string_view date, std::st
     if (date.size() != 10 || date[4] != '-' || date[7] != '-' || !digits(date.substr(0, 4)) ||
         !digits(date.substr(5, 2)) || !digits(date.substr(8, 2)))
         return std::nullopt;
-    const year_month_day ymd{year{std::stoi(std::string(date.substr(0, 4)))},
-                             month{static_cast<unsigned>(std::stoi(std::string(date.substr(5, 2))))},
-                             day{static_cast<unsigned>(std::stoi(std::string(date.substr(8, 2))))}};
+    const year_month_day ymd{
+        year{std::stoi(std::string(date.substr(0, 4)))},
+        month{static_cast<unsigned>(std::stoi(std::string(date.substr(5, 2))))},
+        day{static_cast<unsigned>(std::stoi(std::string(date.substr(8, 2))))}};
     if (!ymd.ok()) return std::nullopt;
     int hh = 0, mm = 0;
     if (!time.empty()) {
-        if (time.size() != 5 || time[2] != ':' || !digits(time.substr(0, 2)) || !digits(time.substr(3, 2)))
+        if (time.size() != 5 || time[2] != ':' || !digits(time.substr(0, 2)) ||
+            !digits(time.substr(3, 2)))
             return std::nullopt;
         hh = std::stoi(std::string(time.substr(0, 2)));
         mm = std::stoi(std::string(time.substr(3, 2)));
@@ -191,7 +204,8 @@ ParsedCommands parse_commands(std::string_view text) {
         if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
         if (raw == "-- ") break;  // signature: what follows is not ours
         if (raw.size() > kMaxLineBytes) {
-            out.errors.push_back({number, "line too long (over " + std::to_string(kMaxLineBytes) + " bytes)"});
+            out.errors.push_back(
+                {number, "line too long (over " + std::to_string(kMaxLineBytes) + " bytes)"});
             continue;
         }
         const std::string line = collapse_spaces(core::trim(raw));
@@ -202,8 +216,10 @@ ParsedCommands parse_commands(std::string_view text) {
             break;
         }
         auto parsed = parse_line(line);
-        if (parsed.command) out.commands.push_back({number, std::move(*parsed.command)});
-        else out.errors.push_back({number, std::move(parsed.error)});
+        if (parsed.command)
+            out.commands.push_back({number, std::move(*parsed.command)});
+        else
+            out.errors.push_back({number, std::move(parsed.error)});
         if (end == text.size()) break;
     }
     return out;

@@ -21,54 +21,57 @@ void Ctx::clear_timers(const std::string& prefix, std::optional<std::int64_t> pa
 }
 
 std::string date_text(core::Timestamp t) {
-    const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(t + std::chrono::hours{9})};
+    const std::chrono::year_month_day d{
+        std::chrono::floor<std::chrono::days>(t + std::chrono::hours{9})};
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                  static_cast<unsigned>(d.day()));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
     return buf;
 }
 
 std::string allowed_now(const CaseSnapshot& c) {
     if (!domain::is_open(c.state)) return "nothing: the case is closed (only notes)";
     switch (c.state) {
-    case CaseState::received:
-        return "triage, accept, reject, stop, track";
-    case CaseState::triage:
-        return "accept, reject, stop, track";
-    case CaseState::accepted:
-        return c.track == Track::web       ? "contact operator, stop"
-               : c.track == Track::product ? "contact vendor, stop"
-                                           : "track product|web, stop";
-    case CaseState::vendor_contacted:
-    case CaseState::details_sent:
-    case CaseState::verifying:
-    case CaseState::fixing:
-        return "contact vendor, send details, vendor-status, set publication-date, unreachable, no-agreement, "
-               "cancel publication, allow pre-notice, direct-contact, stop";
-    case CaseState::date_agreed:
-        return "publish, set publication-date, cancel publication, allow pre-notice, stop";
-    case CaseState::published:
-        return "close";
-    case CaseState::unreachable:
-    case CaseState::no_agreement:
-        return "committee refer, contact vendor, vendor-status, stop";
-    case CaseState::committee:
-        return "committee publish, committee do-not-publish, stop";
-    case CaseState::operator_contacted:
-        return "send details, operator-status not-vulnerable, unreachable, stop";
-    case CaseState::web_details_sent:
-    case CaseState::web_fixing:
-        return "operator-status fixing|fixed|not-vulnerable, stop";
-    case CaseState::fix_reported:
-    case CaseState::operator_unreachable:
-        return "close, stop";
-    default:
-        return "stop";
+        case CaseState::received:
+            return "triage, accept, reject, stop, track";
+        case CaseState::triage:
+            return "accept, reject, stop, track";
+        case CaseState::accepted:
+            return c.track == Track::web       ? "contact operator, stop"
+                   : c.track == Track::product ? "contact vendor, stop"
+                                               : "track product|web, stop";
+        case CaseState::vendor_contacted:
+        case CaseState::details_sent:
+        case CaseState::verifying:
+        case CaseState::fixing:
+            return "contact vendor, send details, vendor-status, set publication-date, "
+                   "unreachable, no-agreement, "
+                   "cancel publication, allow pre-notice, direct-contact, stop";
+        case CaseState::date_agreed:
+            return "publish, set publication-date, cancel publication, allow pre-notice, stop";
+        case CaseState::published:
+            return "close";
+        case CaseState::unreachable:
+        case CaseState::no_agreement:
+            return "committee refer, contact vendor, vendor-status, stop";
+        case CaseState::committee:
+            return "committee publish, committee do-not-publish, stop";
+        case CaseState::operator_contacted:
+            return "send details, operator-status not-vulnerable, unreachable, stop";
+        case CaseState::web_details_sent:
+        case CaseState::web_fixing:
+            return "operator-status fixing|fixed|not-vulnerable, stop";
+        case CaseState::fix_reported:
+        case CaseState::operator_unreachable:
+            return "close, stop";
+        default:
+            return "stop";
     }
 }
 
 core::Error refuse(const CaseSnapshot& c, const std::string& what, const std::string& why) {
-    std::string text = what + " is not allowed while the case is " + std::string(domain::to_string(c.state));
+    std::string text =
+        what + " is not allowed while the case is " + std::string(domain::to_string(c.state));
     if (!why.empty()) text += " (" + why + ")";
     text += "; allowed now: " + allowed_now(c);
     return core::make_error(core::ErrorKind::conflict, text);
@@ -94,15 +97,16 @@ core::Result<StepOutcome> on_report(std::optional<CaseState> state, const Report
     StepOutcome out;
     if (report.automatic) {
         // Automatic mail never opens a case and is never answered: that is how loops start.
-        out.commands.push_back(RecordAudit{"ignored_automatic", "automatic mail from " + report.sender +
-                                                                    " belongs to no case"});
+        out.commands.push_back(RecordAudit{
+            "ignored_automatic", "automatic mail from " + report.sender + " belongs to no case"});
         return out;
     }
     out.state = CaseState::received;
     out.commands.push_back(OpenCase{report.sender, report.display_name});
     out.commands.push_back(RecordAudit{"case_opened", "report from " + report.sender});
     if (rules.intake.acknowledge_reports)
-        out.commands.push_back(SendTemplate{rules.intake.acknowledgment_template, Role::discoverer});
+        out.commands.push_back(
+            SendTemplate{rules.intake.acknowledgment_template, Role::discoverer});
     return out;
 }
 
@@ -119,7 +123,8 @@ core::Result<StepOutcome> on_correspondence(Ctx ctx, const CorrespondenceReceive
             ctx.audit("vendor_replied", "first reply; reminders stopped");
         }
     }
-    if (!mail.automatic && mail.sender_role == Role::site_operator && ctx.c.state == CaseState::operator_contacted)
+    if (!mail.automatic && mail.sender_role == Role::site_operator &&
+        ctx.c.state == CaseState::operator_contacted)
         ctx.clear_timers("operator_reminder_");
     return std::move(ctx.out);
 }
@@ -128,47 +133,51 @@ core::Result<StepOutcome> on_intake_command(Ctx ctx, const CoordinatorCommand& c
     const auto& c = ctx.c;
     const bool intake = c.state == CaseState::received || c.state == CaseState::triage;
     switch (cmd.verb) {
-    case Verb::triage:
-        if (c.state != CaseState::received) return detail::refuse(c, "triage");
-        ctx.out.state = CaseState::triage;
-        ctx.audit("triage", "triage started");
-        return std::move(ctx.out);
-    case Verb::accept:
-        if (!intake) return detail::refuse(c, "accept");
-        ctx.out.state = CaseState::accepted;
-        ctx.audit("accepted", "report accepted");
-        ctx.send("acceptance", Role::discoverer);
-        return std::move(ctx.out);
-    case Verb::reject:
-        if (!intake) return detail::refuse(c, "reject");
-        ctx.out.state = CaseState::rejected;
-        ctx.audit("rejected", cmd.text);
-        ctx.send("rejection", Role::discoverer, std::nullopt, {{"reason", cmd.text}});
-        return std::move(ctx.out);
-    case Verb::stop:
-        if (!domain::is_open(c.state)) return detail::refuse(c, "stop");
-        ctx.out.state = CaseState::stopped;
-        ctx.audit("stopped", cmd.text);
-        ctx.send("handling_stopped", Role::discoverer, std::nullopt, {{"reason", cmd.text}});
-        for (const auto& v : c.vendors)
-            if (v.state != domain::VendorState::pending)
-                ctx.send("handling_stopped", Role::vendor, v.participant, {{"reason", cmd.text}});
-        if (c.track == Track::web && c.state != CaseState::accepted && !intake)
-            ctx.send("handling_stopped", Role::site_operator, std::nullopt, {{"reason", cmd.text}});
-        for (const auto& t : c.timers) ctx.clear_timer(t.name, t.participant);
-        return std::move(ctx.out);
-    case Verb::track:
-        if (!intake && c.state != CaseState::accepted) return detail::refuse(c, "track", "no one was contacted yet");
-        ctx.out.commands.push_back(SetTrack{*cmd.track});
-        ctx.audit("track", std::string(domain::to_string(*cmd.track)));
-        return std::move(ctx.out);
-    case Verb::note:
-        ctx.audit("note", cmd.text);
-        return std::move(ctx.out);
-    default:
-        break;
+        case Verb::triage:
+            if (c.state != CaseState::received) return detail::refuse(c, "triage");
+            ctx.out.state = CaseState::triage;
+            ctx.audit("triage", "triage started");
+            return std::move(ctx.out);
+        case Verb::accept:
+            if (!intake) return detail::refuse(c, "accept");
+            ctx.out.state = CaseState::accepted;
+            ctx.audit("accepted", "report accepted");
+            ctx.send("acceptance", Role::discoverer);
+            return std::move(ctx.out);
+        case Verb::reject:
+            if (!intake) return detail::refuse(c, "reject");
+            ctx.out.state = CaseState::rejected;
+            ctx.audit("rejected", cmd.text);
+            ctx.send("rejection", Role::discoverer, std::nullopt, {{"reason", cmd.text}});
+            return std::move(ctx.out);
+        case Verb::stop:
+            if (!domain::is_open(c.state)) return detail::refuse(c, "stop");
+            ctx.out.state = CaseState::stopped;
+            ctx.audit("stopped", cmd.text);
+            ctx.send("handling_stopped", Role::discoverer, std::nullopt, {{"reason", cmd.text}});
+            for (const auto& v : c.vendors)
+                if (v.state != domain::VendorState::pending)
+                    ctx.send("handling_stopped", Role::vendor, v.participant,
+                             {{"reason", cmd.text}});
+            if (c.track == Track::web && c.state != CaseState::accepted && !intake)
+                ctx.send("handling_stopped", Role::site_operator, std::nullopt,
+                         {{"reason", cmd.text}});
+            for (const auto& t : c.timers) ctx.clear_timer(t.name, t.participant);
+            return std::move(ctx.out);
+        case Verb::track:
+            if (!intake && c.state != CaseState::accepted)
+                return detail::refuse(c, "track", "no one was contacted yet");
+            ctx.out.commands.push_back(SetTrack{*cmd.track});
+            ctx.audit("track", std::string(domain::to_string(*cmd.track)));
+            return std::move(ctx.out);
+        case Verb::note:
+            ctx.audit("note", cmd.text);
+            return std::move(ctx.out);
+        default:
+            break;
     }
-    if (intake) return detail::refuse(c, std::string(to_string(cmd.verb)), "accept the report first");
+    if (intake)
+        return detail::refuse(c, std::string(to_string(cmd.verb)), "accept the report first");
     if (c.track == Track::web) return detail::on_web_command(std::move(ctx), cmd);
     if (c.track == Track::product) return detail::on_product_command(std::move(ctx), cmd);
     return detail::refuse(c, std::string(to_string(cmd.verb)), "choose the track first");
@@ -176,43 +185,70 @@ core::Result<StepOutcome> on_intake_command(Ctx ctx, const CoordinatorCommand& c
 
 }  // namespace
 
-core::Result<StepOutcome> step(const CaseSnapshot& snapshot, const Event& event, const rules::RuleSet& rules,
-                               core::Timestamp now) {
+core::Result<StepOutcome> step(const CaseSnapshot& snapshot, const Event& event,
+                               const rules::RuleSet& rules, core::Timestamp now) {
     Ctx ctx{snapshot, rules, now, StepOutcome{snapshot.state, {}}};
     if (std::holds_alternative<ReportReceived>(event))
-        return core::make_error(core::ErrorKind::conflict, "a new report cannot be added to an existing case");
-    if (const auto* mail = std::get_if<CorrespondenceReceived>(&event)) return on_correspondence(std::move(ctx), *mail);
+        return core::make_error(core::ErrorKind::conflict,
+                                "a new report cannot be added to an existing case");
+    if (const auto* mail = std::get_if<CorrespondenceReceived>(&event))
+        return on_correspondence(std::move(ctx), *mail);
     if (const auto* cmd = std::get_if<CoordinatorCommandReceived>(&event)) {
         // From alone never suffices: only a verified coordinator signature may change a case.
         if (!cmd->from_coordinator)
-            return core::make_error(core::ErrorKind::conflict,
-                                    std::string(to_string(cmd->command.verb)) +
-                                        " refused: only signed mail from a registered coordinator may command a case");
+            return core::make_error(
+                core::ErrorKind::conflict,
+                std::string(to_string(cmd->command.verb)) +
+                    " refused: only signed mail from a registered coordinator may command a case");
         return on_intake_command(std::move(ctx), cmd->command);
     }
-    if (std::holds_alternative<NondisclosureLiftRequested>(event)) return detail::on_lift_request(std::move(ctx), false);
+    if (std::holds_alternative<NondisclosureLiftRequested>(event))
+        return detail::on_lift_request(std::move(ctx), false);
     return detail::on_timer(std::move(ctx), std::get<TimerFired>(event));
 }
 
-core::Result<StepOutcome> step(std::optional<CaseState> state, const Event& event, const rules::RuleSet& rules,
-                               core::Timestamp now) {
-    if (const auto* report = std::get_if<ReportReceived>(&event)) return on_report(state, *report, rules);
+core::Result<StepOutcome> step(std::optional<CaseState> state, const Event& event,
+                               const rules::RuleSet& rules, core::Timestamp now) {
+    if (const auto* report = std::get_if<ReportReceived>(&event))
+        return on_report(state, *report, rules);
     if (!state)
-        return core::make_error(core::ErrorKind::conflict, "correspondence needs a case to belong to");
+        return core::make_error(core::ErrorKind::conflict,
+                                "correspondence needs a case to belong to");
     CaseSnapshot snapshot;
     snapshot.state = *state;
     return step(snapshot, event, rules, now);
 }
 
 const std::vector<std::string>& template_names() {
-    static const std::vector<std::string> names{
-        "acknowledgment", "acceptance", "rejection", "handling_stopped", "vendor_first_contact", "vendor_details",
-        "reminder_first", "reminder_second", "reminder_final", "unreachable_notice", "publication_target_notice",
-        "publication_date_confirmation", "publication_notice", "publication_cancelled", "committee_referral",
-        "committee_decision", "vendor_opinion_invitation", "not_affected_notice", "pre_notice_allowed",
-        "direct_contact_enabled", "operator_first_contact", "operator_reminder", "web_details", "web_fix_reminder",
-        "fix_confirmation", "not_vulnerable_notice", "nondisclosure_lift_accepted", "nondisclosure_lift_refused",
-        "coordinator_transcript"};
+    static const std::vector<std::string> names{"acknowledgment",
+                                                "acceptance",
+                                                "rejection",
+                                                "handling_stopped",
+                                                "vendor_first_contact",
+                                                "vendor_details",
+                                                "reminder_first",
+                                                "reminder_second",
+                                                "reminder_final",
+                                                "unreachable_notice",
+                                                "publication_target_notice",
+                                                "publication_date_confirmation",
+                                                "publication_notice",
+                                                "publication_cancelled",
+                                                "committee_referral",
+                                                "committee_decision",
+                                                "vendor_opinion_invitation",
+                                                "not_affected_notice",
+                                                "pre_notice_allowed",
+                                                "direct_contact_enabled",
+                                                "operator_first_contact",
+                                                "operator_reminder",
+                                                "web_details",
+                                                "web_fix_reminder",
+                                                "fix_confirmation",
+                                                "not_vulnerable_notice",
+                                                "nondisclosure_lift_accepted",
+                                                "nondisclosure_lift_refused",
+                                                "coordinator_transcript"};
     return names;
 }
 

@@ -13,9 +13,11 @@ struct Ctx {
     core::Timestamp now;
     StepOutcome out;
 
-    void send(std::string tmpl, domain::Role role, std::optional<std::int64_t> participant = std::nullopt,
+    void send(std::string tmpl, domain::Role role,
+              std::optional<std::int64_t> participant = std::nullopt,
               std::vector<std::pair<std::string, std::string>> variables = {}) {
-        out.commands.push_back(SendTemplate{std::move(tmpl), role, participant, std::move(variables)});
+        out.commands.push_back(
+            SendTemplate{std::move(tmpl), role, participant, std::move(variables)});
     }
     void audit(std::string action, std::string detail) {
         out.commands.push_back(RecordAudit{std::move(action), std::move(detail)});
@@ -28,7 +30,8 @@ struct Ctx {
         out.commands.push_back(ClearTimer{std::move(name), p});
     }
     // Clears every armed timer whose name starts with `prefix` (for `participant` when given).
-    void clear_timers(const std::string& prefix, std::optional<std::int64_t> participant = std::nullopt);
+    void clear_timers(const std::string& prefix,
+                      std::optional<std::int64_t> participant = std::nullopt);
 };
 
 // ErrorKind::conflict naming what was refused, the state, and what is allowed now.
@@ -38,7 +41,8 @@ std::string date_text(core::Timestamp t);  // YYYY-MM-DD in JST
 
 const VendorSnapshot* find_vendor(const CaseSnapshot& c, std::int64_t participant);
 // The case state that follows from the vendors' states while the case is vendor-driven.
-domain::CaseState derive_product_state(const CaseSnapshot& c, const std::vector<VendorSnapshot>& vendors);
+domain::CaseState derive_product_state(const CaseSnapshot& c,
+                                       const std::vector<VendorSnapshot>& vendors);
 
 core::Result<StepOutcome> on_product_command(Ctx ctx, const CoordinatorCommand& cmd);
 core::Result<StepOutcome> on_web_command(Ctx ctx, const CoordinatorCommand& cmd);

@@ -19,7 +19,9 @@ constexpr std::string_view kOperatorReminder = "operator_reminder_";
 // "vendor_reminder_2" -> 2; 0 when the suffix is not a small number.
 int index_after(const std::string& name, std::string_view prefix) {
     const std::string digits = name.substr(prefix.size());
-    if (digits.empty() || digits.size() > 2 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return 0;
+    if (digits.empty() || digits.size() > 2 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return 0;
     return std::stoi(digits);
 }
 
@@ -45,17 +47,25 @@ core::Result<StepOutcome> vendor_timer(Ctx ctx, const TimerFired& t) {
 
     if (t.name.rfind(kVendorReminder, 0) == 0) {
         const int k = index_after(t.name, kVendorReminder);
-        if (k < 1 || k > static_cast<int>(days.size())) return stale(c, t, "no such reminder in the rules");
-        if (v->replied || (v->state != VendorState::contacted && v->state != VendorState::details_sent))
+        if (k < 1 || k > static_cast<int>(days.size()))
+            return stale(c, t, "no such reminder in the rules");
+        if (v->replied ||
+            (v->state != VendorState::contacted && v->state != VendorState::details_sent))
             return stale(c, t, "the vendor has answered");
         const bool last = k == static_cast<int>(days.size());
-        ctx.send(k == 1 && !last ? "reminder_first" : last ? "reminder_final" : "reminder_second", Role::vendor, p);
-        ctx.audit("vendor_reminder", "reminder " + std::to_string(k) + " to vendor #" + std::to_string(p));
+        ctx.send(k == 1 && !last ? "reminder_first"
+                 : last          ? "reminder_final"
+                                 : "reminder_second",
+                 Role::vendor, p);
+        ctx.audit("vendor_reminder",
+                  "reminder " + std::to_string(k) + " to vendor #" + std::to_string(p));
         if (last)
-            ctx.set_timer("vendor_unreachable", p, add_days(ctx.now, ctx.rules.timers.vendor_unreachable_after_days));
+            ctx.set_timer("vendor_unreachable", p,
+                          add_days(ctx.now, ctx.rules.timers.vendor_unreachable_after_days));
         else
             ctx.set_timer(std::string(kVendorReminder) + std::to_string(k + 1), p,
-                          add_days(ctx.now, days[static_cast<std::size_t>(k)] - days[static_cast<std::size_t>(k - 1)]));
+                          add_days(ctx.now, days[static_cast<std::size_t>(k)] -
+                                                days[static_cast<std::size_t>(k - 1)]));
         return std::move(ctx.out);
     }
     if (t.name == "vendor_unreachable") {
@@ -73,15 +83,18 @@ core::Result<StepOutcome> vendor_timer(Ctx ctx, const TimerFired& t) {
         return std::move(ctx.out);
     }
     if (t.name == "name_listing") {
-        if (v->state != VendorState::unreachable) return stale(c, t, "the vendor is no longer unreachable");
+        if (v->state != VendorState::unreachable)
+            return stale(c, t, "the vendor is no longer unreachable");
         set_vendor(ctx, vendors, p, VendorState::name_listed);
         ctx.audit("name_listed", "vendor #" + std::to_string(p));
         ctx.notify("list the name of unreachable vendor #" + std::to_string(p) + " now");
-        ctx.set_timer("product_listing", p, add_months(ctx.now, ctx.rules.timers.product_listing_months));
+        ctx.set_timer("product_listing", p,
+                      add_months(ctx.now, ctx.rules.timers.product_listing_months));
         return std::move(ctx.out);
     }
     if (t.name == "product_listing") {
-        if (v->state != VendorState::name_listed) return stale(c, t, "the vendor's name is not listed");
+        if (v->state != VendorState::name_listed)
+            return stale(c, t, "the vendor's name is not listed");
         set_vendor(ctx, vendors, p, VendorState::product_listed);
         ctx.audit("product_listed", "vendor #" + std::to_string(p));
         ctx.notify("list the product and version of unreachable vendor #" + std::to_string(p) +
@@ -100,7 +113,8 @@ core::Result<StepOutcome> publish(Ctx ctx) {
         if (v.state == VendorState::pending || v.state == VendorState::not_affected ||
             v.state == VendorState::publication_cancelled)
             continue;
-        if (v.state == VendorState::date_agreed) ctx.out.commands.push_back(SetVendorStatus{v.participant, VendorState::published});
+        if (v.state == VendorState::date_agreed)
+            ctx.out.commands.push_back(SetVendorStatus{v.participant, VendorState::published});
         ctx.send("publication_notice", Role::vendor, v.participant);
     }
     for (const auto& t : c.timers)
@@ -111,7 +125,8 @@ core::Result<StepOutcome> publish(Ctx ctx) {
 core::Result<StepOutcome> operator_timer(Ctx ctx, const TimerFired& t) {
     const auto& c = ctx.c;
     if (t.name.rfind(kOperatorReminder, 0) == 0) {
-        if (c.state != CaseState::operator_contacted) return stale(c, t, "the operator has answered");
+        if (c.state != CaseState::operator_contacted)
+            return stale(c, t, "the operator has answered");
         const int k = index_after(t.name, kOperatorReminder);
         if (k < 1) return stale(c, t, "malformed timer name");
         const auto bdays = ctx.rules.timers.operator_first_reply_business_days;
@@ -125,7 +140,8 @@ core::Result<StepOutcome> operator_timer(Ctx ctx, const TimerFired& t) {
         ctx.out.state = CaseState::operator_unreachable;
         ctx.audit("operator_unreachable", "no reply after " + std::to_string(k - 1) + " reminders");
         ctx.send("unreachable_notice", Role::discoverer);
-        ctx.notify("the site operator does not answer; try other contacts, or close (closed_unreachable)");
+        ctx.notify(
+            "the site operator does not answer; try other contacts, or close (closed_unreachable)");
         return std::move(ctx.out);
     }
     if (t.name == "web_fix_target") {
@@ -143,17 +159,19 @@ core::Result<StepOutcome> operator_timer(Ctx ctx, const TimerFired& t) {
 
 core::Result<StepOutcome> on_timer(Ctx ctx, const TimerFired& t) {
     const auto& c = ctx.c;
-    if (t.name.rfind(kVendorReminder, 0) == 0 || t.name == "vendor_unreachable" || t.name == "name_listing" ||
-        t.name == "product_listing")
+    if (t.name.rfind(kVendorReminder, 0) == 0 || t.name == "vendor_unreachable" ||
+        t.name == "name_listing" || t.name == "product_listing")
         return vendor_timer(std::move(ctx), t);
-    if (t.name.rfind(kOperatorReminder, 0) == 0 || t.name == "web_fix_target") return operator_timer(std::move(ctx), t);
+    if (t.name.rfind(kOperatorReminder, 0) == 0 || t.name == "web_fix_target")
+        return operator_timer(std::move(ctx), t);
     if (t.name == "publication") {
         if (c.state != CaseState::date_agreed && c.state != CaseState::committee)
             return stale(c, t, "no publication is due");
         return publish(std::move(ctx));
     }
     if (t.name == "publication_target") {
-        if (!domain::is_open(c.state) || c.state == CaseState::date_agreed || c.state == CaseState::published)
+        if (!domain::is_open(c.state) || c.state == CaseState::date_agreed ||
+            c.state == CaseState::published)
             return stale(c, t, "a date is already agreed");
         // Remind both sides and ask for a date; the coordinator decides what comes next.
         ctx.send("publication_target_notice", Role::discoverer);
@@ -162,13 +180,15 @@ core::Result<StepOutcome> on_timer(Ctx ctx, const TimerFired& t) {
                 v.state == VendorState::verifying || v.state == VendorState::fixing)
                 ctx.send("publication_target_notice", Role::vendor, v.participant);
         ctx.audit("publication_target", "target date reached without an agreed publication date");
-        ctx.notify("the publication target has passed; agree a date: set publication-date YYYY-MM-DD");
+        ctx.notify(
+            "the publication target has passed; agree a date: set publication-date YYYY-MM-DD");
         return std::move(ctx.out);
     }
     if (t.name == "nondisclosure_lift") {
         if (!domain::is_open(c.state)) return stale(c, t, "the case is closed");
         ctx.audit("nondisclosure_lift_right", "the discoverer may now ask to lift non-disclosure");
-        ctx.notify("one year since the start date: the discoverer may now ask to lift non-disclosure");
+        ctx.notify(
+            "one year since the start date: the discoverer may now ask to lift non-disclosure");
         return std::move(ctx.out);
     }
     return stale(c, t, "unknown timer \"" + t.name.substr(0, 60) + "\"");

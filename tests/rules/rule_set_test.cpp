@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <vector>
-
 #include "cvdbot/rules/rule_set.hpp"
+
+#include <catch2/catch.hpp>
+#include <vector>
 
 using namespace cvd::rules;
 using Catch::Matchers::Contains;
@@ -31,7 +30,8 @@ TEST_CASE("Rule errors name the file, the line and the key") {
     REQUIRE_FALSE(syntax.ok());
     CHECK_THAT(syntax.error().message, Contains("w.toml:1"));
 
-    auto path_like = parse_rules("[intake]\nacknowledgment_template = \"../etc/passwd\"\n", "w.toml");
+    auto path_like =
+        parse_rules("[intake]\nacknowledgment_template = \"../etc/passwd\"\n", "w.toml");
     CHECK_FALSE(path_like.ok());
 }
 
@@ -50,11 +50,26 @@ TEST_CASE("Timer rules load with defaults and can be changed") {
     CHECK(shipped->timers.vendor_reminder_days == std::vector<int>{7, 14, 30});
     CHECK(shipped->timers.publication_target_days == 45);
 
-    auto edited = parse_rules("[timers]\nvendor_reminder_days = [3, 10]\npublication_target_days = 60\n", "w.toml");
+    auto edited = parse_rules(
+        "[timers]\nvendor_reminder_days = [3, 10]\npublication_target_days = 60\n", "w.toml");
     REQUIRE(edited.ok());
     CHECK(edited->timers.vendor_reminder_days == std::vector<int>{3, 10});
     CHECK(edited->timers.publication_target_days == 60);
     CHECK(edited->timers.operator_first_reply_business_days == 5);
+    CHECK(edited->timers.vendor_unreachable_after_days == 14);
+
+    auto all = parse_rules(
+        "[timers]\nvendor_unreachable_after_days = 7\noperator_first_reply_business_days = 3\n"
+        "operator_reminders = 0\nweb_fix_target_months = 6\nnondisclosure_lift_months = 18\n"
+        "product_listing_months = 2\n",
+        "w.toml");
+    REQUIRE(all.ok());
+    CHECK(all->timers.vendor_unreachable_after_days == 7);
+    CHECK(all->timers.operator_first_reply_business_days == 3);
+    CHECK(all->timers.operator_reminders == 0);
+    CHECK(all->timers.web_fix_target_months == 6);
+    CHECK(all->timers.nondisclosure_lift_months == 18);
+    CHECK(all->timers.product_listing_months == 2);
 }
 
 TEST_CASE("Bad timer rules are refused with file, line and key") {
@@ -64,7 +79,8 @@ TEST_CASE("Bad timer rules are refused with file, line and key") {
 
     auto unsorted = parse_rules("[timers]\nvendor_reminder_days = [7, 30, 14]\n", "w.toml");
     REQUIRE_FALSE(unsorted.ok());
-    CHECK_THAT(unsorted.error().message, Contains("w.toml:2: timers.vendor_reminder_days: must be strictly"));
+    CHECK_THAT(unsorted.error().message,
+               Contains("w.toml:2: timers.vendor_reminder_days: must be strictly"));
 
     auto empty = parse_rules("[timers]\nvendor_reminder_days = []\n", "w.toml");
     CHECK_FALSE(empty.ok());
@@ -72,7 +88,8 @@ TEST_CASE("Bad timer rules are refused with file, line and key") {
     CHECK_FALSE(not_number.ok());
     auto zero = parse_rules("[timers]\n\npublication_target_days = 0\n", "w.toml");
     REQUIRE_FALSE(zero.ok());
-    CHECK_THAT(zero.error().message, Contains("w.toml:3: timers.publication_target_days: must be between 1 and 365"));
+    CHECK_THAT(zero.error().message,
+               Contains("w.toml:3: timers.publication_target_days: must be between 1 and 365"));
     auto not_table = parse_rules("timers = 3\n", "w.toml");
     CHECK_FALSE(not_table.ok());
 }

@@ -1,13 +1,17 @@
-#include <catch2/catch.hpp>
-
 #include "cvdbot/workflow/calendar.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace cvd;
 using namespace cvd::workflow;
 
 namespace {
-core::Timestamp at(const char* iso) { return *core::parse_iso8601(iso); }
-std::string iso(core::Timestamp t) { return core::format_iso8601(t); }
+core::Timestamp at(const char* iso) {
+    return *core::parse_iso8601(iso);
+}
+std::string iso(core::Timestamp t) {
+    return core::format_iso8601(t);
+}
 }  // namespace
 
 TEST_CASE("Business days skip weekends in Japan time") {
@@ -26,8 +30,10 @@ TEST_CASE("Months clamp to the end of the month") {
 }
 
 TEST_CASE("The next quarter starts at midnight Japan time") {
-    CHECK(iso(next_quarter_start(at("2026-11-26T01:00:00Z"))) == "2026-12-31T15:00:00Z");  // 2027-01-01 JST
-    CHECK(iso(next_quarter_start(at("2027-01-01T00:00:00Z"))) == "2027-03-31T15:00:00Z");  // 04-01 JST
+    CHECK(iso(next_quarter_start(at("2026-11-26T01:00:00Z"))) ==
+          "2026-12-31T15:00:00Z");  // 2027-01-01 JST
+    CHECK(iso(next_quarter_start(at("2027-01-01T00:00:00Z"))) ==
+          "2027-03-31T15:00:00Z");  // 04-01 JST
     // 2027-03-31 16:00 UTC is already 2027-04-01 in Japan: the next quarter is July.
     CHECK(iso(next_quarter_start(at("2027-03-31T16:00:00Z"))) == "2027-06-30T15:00:00Z");
     CHECK(iso(next_quarter_start(at("2027-08-15T00:00:00Z"))) == "2027-09-30T15:00:00Z");

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "cvdbot/workflow/commands.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using namespace cvd;
 using namespace cvd::workflow;
@@ -52,7 +51,8 @@ TEST_CASE("Every command spelling parses") {
 }
 
 TEST_CASE("Quotes, blank lines, CRLF, case and extra spaces are tolerated; the signature ends it") {
-    const auto parsed = parse_commands("> accept\r\n\r\n  ACCEPT  \r\n\tcontact   vendor  Foo\r\n-- \r\nreject x\r\n");
+    const auto parsed = parse_commands(
+        "> accept\r\n\r\n  ACCEPT  \r\n\tcontact   vendor  Foo\r\n-- \r\nreject x\r\n");
     REQUIRE(parsed.errors.empty());
     REQUIRE(parsed.commands.size() == 2);
     CHECK(parsed.commands[0].line == 3);

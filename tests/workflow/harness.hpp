@@ -1,9 +1,8 @@
 #pragma once
 // Plays the app's part in tests: carries out the commands on a CaseSnapshot.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -11,7 +10,9 @@
 
 namespace cvd::workflow::test {
 
-inline core::Timestamp at(const char* iso) { return *core::parse_iso8601(iso); }
+inline core::Timestamp at(const char* iso) {
+    return *core::parse_iso8601(iso);
+}
 
 template <typename T>
 std::vector<T> commands_of(const StepOutcome& outcome) {
@@ -24,7 +25,8 @@ std::vector<T> commands_of(const StepOutcome& outcome) {
 inline bool sends(const StepOutcome& o, const std::string& tmpl, domain::Role role,
                   std::optional<std::int64_t> participant = std::nullopt) {
     for (const auto& s : commands_of<SendTemplate>(o))
-        if (s.template_name == tmpl && s.recipient_role == role && (!participant || s.participant == participant))
+        if (s.template_name == tmpl && s.recipient_role == role &&
+            (!participant || s.participant == participant))
             return true;
     return false;
 }
@@ -35,15 +37,20 @@ inline void apply(CaseSnapshot& c, const StepOutcome& o) {
         if (const auto* v = std::get_if<SetVendorStatus>(&cmd)) {
             auto it = std::find_if(c.vendors.begin(), c.vendors.end(),
                                    [&](const auto& x) { return x.participant == v->participant; });
-            if (it == c.vendors.end()) c.vendors.push_back({v->participant, v->state, false, false});
-            else it->state = v->state;
+            if (it == c.vendors.end())
+                c.vendors.push_back({v->participant, v->state, false, false});
+            else
+                it->state = v->state;
         } else if (const auto* s = std::get_if<SetStartDate>(&cmd)) {
             c.start_date = s->date;
         } else if (const auto* t = std::get_if<SetTimer>(&cmd)) {
             c.timers.push_back({t->name, t->participant, t->due});
         } else if (const auto* t = std::get_if<ClearTimer>(&cmd)) {
             c.timers.erase(std::remove_if(c.timers.begin(), c.timers.end(),
-                                          [&](const auto& x) { return x.name == t->name && x.participant == t->participant; }),
+                                          [&](const auto& x) {
+                                              return x.name == t->name &&
+                                                     x.participant == t->participant;
+                                          }),
                            c.timers.end());
         } else if (const auto* p = std::get_if<SetPublicationDate>(&cmd)) {
             c.publication_date = p->when;
@@ -61,7 +68,8 @@ inline const ArmedTimer* timer(const CaseSnapshot& c, const std::string& name,
 }
 
 // A coordinator command, signed; `participant` is what the app resolved the vendor to.
-inline Event order(const std::string& line, std::optional<std::int64_t> participant = std::nullopt) {
+inline Event order(const std::string& line,
+                   std::optional<std::int64_t> participant = std::nullopt) {
     auto parsed = parse_commands(line);
     CoordinatorCommand c = parsed.commands.at(0).command;
     c.participant = participant;
@@ -69,7 +77,8 @@ inline Event order(const std::string& line, std::optional<std::int64_t> particip
 }
 
 // Runs one event, requires success, applies it.
-inline StepOutcome run(CaseSnapshot& c, const Event& e, const rules::RuleSet& rules, core::Timestamp now) {
+inline StepOutcome run(CaseSnapshot& c, const Event& e, const rules::RuleSet& rules,
+                       core::Timestamp now) {
     auto out = step(c, e, rules, now);
     if (!out) FAIL(out.error().message);
     const auto& names = template_names();
@@ -80,8 +89,8 @@ inline StepOutcome run(CaseSnapshot& c, const Event& e, const rules::RuleSet& ru
 }
 
 // Fires a timer that is armed, as the app's tick would at its due time.
-inline StepOutcome fire(CaseSnapshot& c, const std::string& name, std::optional<std::int64_t> participant,
-                        const rules::RuleSet& rules) {
+inline StepOutcome fire(CaseSnapshot& c, const std::string& name,
+                        std::optional<std::int64_t> participant, const rules::RuleSet& rules) {
     const ArmedTimer* t = timer(c, name, participant);
     REQUIRE(t);
     const auto due = t->due;

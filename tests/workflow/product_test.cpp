@@ -76,7 +76,8 @@ TEST_CASE("Commands before acceptance or before a track are refused with what is
     CHECK_THAT(no_track.error().message, Contains("choose the track first"));
 }
 
-TEST_CASE("Product happy path: first contact is the start date, publication at the agreed JST time") {
+TEST_CASE(
+    "Product happy path: first contact is the start date, publication at the agreed JST time") {
     rules::RuleSet r;
     auto c = accepted_product();
     auto contact = run(c, order("contact vendor A", kA), r, kStart);
@@ -91,7 +92,8 @@ TEST_CASE("Product happy path: first contact is the start date, publication at t
     CHECK(timer(c, "vendor_reminder_1", kA)->due == kStart + std::chrono::days{7});
 
     // The vendor answers: reminders stop.
-    auto reply = run(c, CorrespondenceReceived{"psirt@a.test", Role::vendor, false, kA}, r, kStart + std::chrono::days{2});
+    auto reply = run(c, CorrespondenceReceived{"psirt@a.test", Role::vendor, false, kA}, r,
+                     kStart + std::chrono::days{2});
     CHECK_FALSE(timer(c, "vendor_reminder_1", kA));
     c.vendors[0].replied = true;
 
@@ -102,7 +104,8 @@ TEST_CASE("Product happy path: first contact is the start date, publication at t
     run(c, order("vendor-status A fixing", kA), r, kStart);
     CHECK(c.state == CaseState::fixing);
 
-    auto date = run(c, order("set publication-date 2027-01-15 10:00"), r, kStart + std::chrono::days{20});
+    auto date =
+        run(c, order("set publication-date 2027-01-15 10:00"), r, kStart + std::chrono::days{20});
     CHECK(c.state == CaseState::date_agreed);
     CHECK(c.vendors[0].state == VendorState::date_agreed);
     CHECK(sends(date, "publication_date_confirmation", Role::discoverer));
@@ -148,7 +151,8 @@ TEST_CASE("Manual publish, and refusals on the way") {
     CHECK(c.state == CaseState::published);
 }
 
-TEST_CASE("Silent vendor: reminders at 7, 14, 30 days, then unreachable, name and product listing") {
+TEST_CASE(
+    "Silent vendor: reminders at 7, 14, 30 days, then unreachable, name and product listing") {
     rules::RuleSet r;
     auto c = accepted_product();
     run(c, order("contact vendor A", kA), r, kStart);
@@ -266,7 +270,8 @@ TEST_CASE("Non-disclosure lift: refused before one year with the date, accepted 
     CHECK(c.state == CaseState::fixing);
     REQUIRE(sends(early, "nondisclosure_lift_refused", Role::discoverer));
     CHECK(commands_of<SendTemplate>(early)[0].variables[0].second == "2027-11-26");
-    auto coordinator_early = step(c, order("lift nondisclosure"), r, kStart + std::chrono::days{364});
+    auto coordinator_early =
+        step(c, order("lift nondisclosure"), r, kStart + std::chrono::days{364});
     REQUIRE_FALSE(coordinator_early.ok());
     CHECK_THAT(coordinator_early.error().message, Contains("possible from 2027-11-26"));
 
@@ -349,7 +354,8 @@ TEST_CASE("Stop works from any open state, tells the contacted vendors and clear
 TEST_CASE("Every template step() asks for is in template_names()") {
     const auto& names = template_names();
     CHECK(names.size() >= 25);
-    for (const char* n : {"acknowledgment", "reminder_final", "publication_notice", "web_fix_reminder",
-                          "nondisclosure_lift_refused", "coordinator_transcript"})
+    for (const char* n :
+         {"acknowledgment", "reminder_final", "publication_notice", "web_fix_reminder",
+          "nondisclosure_lift_refused", "coordinator_transcript"})
         CHECK(std::find(names.begin(), names.end(), n) != names.end());
 }

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "cvdbot/workflow/step.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace cvd;
 using namespace cvd::workflow;
@@ -20,7 +20,8 @@ std::vector<T> commands_of(const StepOutcome& outcome) {
 
 TEST_CASE("A report opens a case and acknowledges the discoverer") {
     rules::RuleSet rules;
-    auto out = step(std::nullopt, ReportReceived{"alice@example.test", "Alice", false}, rules, kNow);
+    auto out =
+        step(std::nullopt, ReportReceived{"alice@example.test", "Alice", false}, rules, kNow);
     REQUIRE(out.ok());
     CHECK(out->state == CaseState::received);
     REQUIRE(commands_of<OpenCase>(*out).size() == 1);
@@ -51,7 +52,8 @@ TEST_CASE("Automatic mail with no case opens nothing and is never answered") {
 
 TEST_CASE("Correspondence joins the case without changing its state or replying") {
     auto out = step(CaseState::received,
-                    CorrespondenceReceived{"alice@example.test", domain::Role::discoverer, false}, {}, kNow);
+                    CorrespondenceReceived{"alice@example.test", domain::Role::discoverer, false},
+                    {}, kNow);
     REQUIRE(out.ok());
     CHECK(out->state == CaseState::received);
     CHECK(commands_of<SendTemplate>(*out).empty());
@@ -60,9 +62,11 @@ TEST_CASE("Correspondence joins the case without changing its state or replying"
 }
 
 TEST_CASE("Events that do not fit the state are refused with a reason") {
-    auto report_on_case = step(CaseState::received, ReportReceived{"a@example.test", "", false}, {}, kNow);
+    auto report_on_case =
+        step(CaseState::received, ReportReceived{"a@example.test", "", false}, {}, kNow);
     REQUIRE_FALSE(report_on_case.ok());
     CHECK(report_on_case.error().kind == core::ErrorKind::conflict);
-    auto orphan = step(std::nullopt, CorrespondenceReceived{"a@example.test", std::nullopt, false}, {}, kNow);
+    auto orphan =
+        step(std::nullopt, CorrespondenceReceived{"a@example.test", std::nullopt, false}, {}, kNow);
     REQUIRE_FALSE(orphan.ok());
 }

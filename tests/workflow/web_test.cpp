@@ -77,7 +77,8 @@ TEST_CASE("Operator reminders and business days come from the rules") {
     r.timers.operator_reminders = 0;
     auto c = accepted_web();
     run(c, order("contact operator"), r, kFriday);
-    CHECK(core::format_iso8601(timer(c, "operator_reminder_1")->due) == "2026-11-30T01:00:00Z");  // Monday
+    CHECK(core::format_iso8601(timer(c, "operator_reminder_1")->due) ==
+          "2026-11-30T01:00:00Z");  // Monday
     fire(c, "operator_reminder_1", std::nullopt, r);
     CHECK(c.state == CaseState::operator_unreachable);
 }

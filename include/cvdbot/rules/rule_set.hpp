@@ -24,14 +24,15 @@ struct OutboxRules {
 // Timer lengths of the partnership process (DESIGN.md "Timers"). Calendar days/months
 // unless named business days (Mon-Fri; national holidays are not data yet).
 struct TimerRules {
-    std::vector<int> vendor_reminder_days{7, 14, 30};  // after first contact; unreachable after the last
-    int vendor_unreachable_after_days = 14;             // after the last reminder
-    int publication_target_days = 45;                   // after the start date (起算日)
+    std::vector<int> vendor_reminder_days{7, 14,
+                                          30};  // after first contact; unreachable after the last
+    int vendor_unreachable_after_days = 14;     // after the last reminder
+    int publication_target_days = 45;           // after the start date (起算日)
     int operator_first_reply_business_days = 5;
-    int operator_reminders = 1;  // reminders before the operator counts as unreachable
-    int web_fix_target_months = 3;            // after details sent
-    int nondisclosure_lift_months = 12;       // after the start date
-    int product_listing_months = 3;           // after the name listing
+    int operator_reminders = 1;          // reminders before the operator counts as unreachable
+    int web_fix_target_months = 3;       // after details sent
+    int nondisclosure_lift_months = 12;  // after the start date
+    int product_listing_months = 3;      // after the name listing
     // The name listing happens at the start of the next calendar quarter after unreachable.
 };
 

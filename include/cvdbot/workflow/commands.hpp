@@ -15,7 +15,7 @@
 namespace cvd::workflow {
 
 enum class Verb {
-    triage,                // start triage of a received report
+    triage,  // start triage of a received report
     accept,
     reject,                // reject REASON
     stop,                  // stop REASON (取扱い中止)
@@ -30,14 +30,14 @@ enum class Verb {
     committee_publish,
     committee_do_not_publish,
     publish,
-    cancel_publication,    // cancel publication VENDOR
+    cancel_publication,  // cancel publication VENDOR
     lift_nondisclosure,
-    allow_pre_notice,      // allow pre-notice VENDOR
-    direct_contact,        // direct-contact VENDOR   (both sides agreed)
+    allow_pre_notice,  // allow pre-notice VENDOR
+    direct_contact,    // direct-contact VENDOR   (both sides agreed)
     contact_operator,
-    operator_status,       // operator-status fixing|fixed|not-vulnerable
+    operator_status,  // operator-status fixing|fixed|not-vulnerable
     close,
-    note,                  // note TEXT
+    note,  // note TEXT
 };
 
 enum class OperatorStatus { fixing, fixed, not_vulnerable };

@@ -114,14 +114,15 @@ struct SetDirectContact {
     std::int64_t participant = 0;
 };
 
-using Command = std::variant<OpenCase, SendTemplate, RecordAudit, SetTimer, ClearTimer, SetVendorStatus,
-                             NotifyCoordinator, SetStartDate, SetTrack, SetPublicationDate, SetDirectContact>;
+using Command =
+    std::variant<OpenCase, SendTemplate, RecordAudit, SetTimer, ClearTimer, SetVendorStatus,
+                 NotifyCoordinator, SetStartDate, SetTrack, SetPublicationDate, SetDirectContact>;
 
 // --- state --------------------------------------------------------------------------
 struct VendorSnapshot {
     std::int64_t participant = 0;
     domain::VendorState state = domain::VendorState::pending;
-    bool replied = false;          // has answered at least once (stops reminders)
+    bool replied = false;  // has answered at least once (stops reminders)
     bool pre_notice_allowed = false;
 };
 
@@ -138,7 +139,7 @@ struct CaseSnapshot {
     std::optional<core::Timestamp> start_date;        // 起算日
     std::optional<core::Timestamp> publication_date;  // agreed, UTC
     std::optional<core::Timestamp> details_sent_at;   // web track
-    std::vector<VendorSnapshot> vendors;  // product track: one per vendor participant
+    std::vector<VendorSnapshot> vendors;              // product track: one per vendor participant
     std::vector<ArmedTimer> timers;
 };
 
@@ -153,8 +154,8 @@ core::Result<StepOutcome> step(std::optional<domain::CaseState> state, const Eve
                                const rules::RuleSet& rules, core::Timestamp now);
 
 // The full form, for cases whose vendors, dates and timers matter.
-core::Result<StepOutcome> step(const CaseSnapshot& snapshot, const Event& event, const rules::RuleSet& rules,
-                               core::Timestamp now);
+core::Result<StepOutcome> step(const CaseSnapshot& snapshot, const Event& event,
+                               const rules::RuleSet& rules, core::Timestamp now);
 
 // Every template name step() can ask for, so the app can check at start-up that all exist.
 const std::vector<std::string>& template_names();
