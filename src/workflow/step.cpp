@@ -213,7 +213,9 @@ core::Result<StepOutcome> step(std::optional<CaseState> state, const Event& even
         return on_report(state, *report, rules);
     if (!state)
         return core::make_error(core::ErrorKind::conflict,
-                                "correspondence needs a case to belong to");
+                                std::holds_alternative<CorrespondenceReceived>(event)
+                                    ? "correspondence needs a case to belong to"
+                                    : "commands, requests and timers need a case to act on");
     CaseSnapshot snapshot;
     snapshot.state = *state;
     return step(snapshot, event, rules, now);

@@ -70,3 +70,15 @@ TEST_CASE("Events that do not fit the state are refused with a reason") {
         step(std::nullopt, CorrespondenceReceived{"a@example.test", std::nullopt, false}, {}, kNow);
     REQUIRE_FALSE(orphan.ok());
 }
+
+TEST_CASE("Commands and timers without a case are refused, not ignored") {
+    auto cmd = parse_commands("accept").commands.at(0).command;
+    auto no_case = step(std::nullopt, CoordinatorCommandReceived{cmd, true}, {}, kNow);
+    REQUIRE_FALSE(no_case.ok());
+    CHECK(no_case.error().kind == core::ErrorKind::conflict);
+    CHECK_FALSE(step(std::nullopt, TimerFired{"publication"}, {}, kNow).ok());
+    // The old state-only form still drives intake commands.
+    auto accepted = step(CaseState::triage, CoordinatorCommandReceived{cmd, true}, {}, kNow);
+    REQUIRE(accepted.ok());
+    CHECK(accepted->state == CaseState::accepted);
+}
