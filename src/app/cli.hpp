@@ -35,5 +35,6 @@ void add_run_command(Cli& cli);
 void add_case_commands(Cli& cli);
 void add_mail_commands(Cli& cli);
 void add_vendor_commands(Cli& cli);
+void add_key_commands(Cli& cli);
 
 }  // namespace cvd::app

@@ -87,7 +87,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
     auto parsed = core::toml_parse(toml_text, source);
     if (!parsed) return parsed.error();
     const toml::table& root = *parsed;
-    if (auto s = core::toml_only_known_keys(source, root, "", {"imap", "smtp", "bot", "paths", "daemon", "coordinators"}); !s)
+    if (auto s = core::toml_only_known_keys(source, root, "", {"imap", "smtp", "bot", "paths", "daemon", "coordinators", "crypto"}); !s)
         return s.error();
     Reader read{source, base_dir};
     Config config;
@@ -192,6 +192,30 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
                     return toml_error(source, &item, "coordinators.addresses", "each entry must be a plain address");
                 config.coordinators.push_back(core::to_lower_ascii(*value));
             }
+        }
+    }
+    auto crypto = section(source, root, "crypto", false);
+    if (!crypto) return crypto.error();
+    if (*crypto) {
+        const auto& t = **crypto;
+        if (auto s = core::toml_only_known_keys(source, t, "crypto.",
+                                                {"gnupg_home", "passphrase_file", "key_validity_days"});
+            !s)
+            return s.error();
+        auto home = read.string(t, "crypto", "gnupg_home", false);
+        if (!home) return home.error();
+        config.crypto.gnupg_home = *home;
+        auto passphrase = read.string(t, "crypto", "passphrase_file", false);
+        if (!passphrase) return passphrase.error();
+        if (!passphrase->empty()) {
+            std::filesystem::path path(*passphrase);
+            config.crypto.passphrase_file = path.is_relative() ? base_dir / path : path;
+        }
+        if (const auto* node = t.get("key_validity_days")) {
+            const auto value = node->value<std::int64_t>();
+            if (!node->is_integer() || !value || *value < 0 || *value > 36500)
+                return toml_error(source, node, "crypto.key_validity_days", "must be an integer from 0 to 36500");
+            config.crypto.key_validity_days = static_cast<int>(*value);
         }
     }
     return config;

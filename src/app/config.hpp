@@ -31,6 +31,12 @@ struct BotConfig {
     std::string case_prefix = "CVD";
 };
 
+struct CryptoConfig {
+    std::filesystem::path gnupg_home;       // empty: "gnupg" next to the database
+    std::filesystem::path passphrase_file;  // empty: the bot key has no passphrase
+    int key_validity_days = 0;              // of a generated bot key; 0 = never expires
+};
+
 struct Config {
     ImapConfig imap;
     SmtpConfig smtp;
@@ -42,6 +48,7 @@ struct Config {
     // Coordinators' addresses: their mail to a case is filed on it (commands need more:
     // a registered signing key).
     std::vector<std::string> coordinators;
+    CryptoConfig crypto;
 };
 
 core::Result<Config> load_config(const std::filesystem::path& path);

@@ -9,16 +9,17 @@ namespace cvd::app {
 using core::Status;
 
 Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet templates, store::Store store,
-               const core::Clock& clock, const std::atomic<bool>& stop_requested)
+               crypto::Keyring keyring, const core::Clock& clock, const std::atomic<bool>& stop_requested)
     : config_(std::move(config)),
       rules_(std::move(rules)),
       templates_(std::move(templates)),
       store_(std::move(store)),
+      keyring_(std::move(keyring)),
       clock_(clock),
       stop_requested_(stop_requested),
       imap_(net::ImapSettings{config_.imap.url, config_.imap.user, config_.imap.password, config_.imap.mailbox}),
       smtp_(net::SmtpSettings{config_.smtp.url, config_.smtp.user, config_.smtp.password}),
-      intake_(store_, templates_, rules_, config_, clock_) {}
+      intake_(store_, templates_, rules_, config_, clock_, &keyring_) {}
 
 core::Result<CycleReport> Daemon::cycle() {
     CycleReport report;

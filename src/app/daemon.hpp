@@ -7,6 +7,7 @@
 #include "config.hpp"
 #include "cvdbot/core/result.hpp"
 #include "cvdbot/core/time.hpp"
+#include "cvdbot/crypto/keyring.hpp"
 #include "cvdbot/net/imap_client.hpp"
 #include "cvdbot/net/smtp_client.hpp"
 #include "cvdbot/render/template_set.hpp"
@@ -29,7 +30,7 @@ struct CycleReport {
 class Daemon {
 public:
     Daemon(Config config, rules::RuleSet rules, render::TemplateSet templates, store::Store store,
-           const core::Clock& clock, const std::atomic<bool>& stop_requested);
+           crypto::Keyring keyring, const core::Clock& clock, const std::atomic<bool>& stop_requested);
 
     // Fetches what is new, processes everything pending, drains the outbox. A store error
     // (disk full, locked) ends the cycle early and is returned.
@@ -48,6 +49,7 @@ private:
     rules::RuleSet rules_;
     render::TemplateSet templates_;
     store::Store store_;
+    crypto::Keyring keyring_;
     const core::Clock& clock_;
     const std::atomic<bool>& stop_requested_;
     net::ImapClient imap_;

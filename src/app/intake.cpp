@@ -11,6 +11,7 @@
 #include "cvdbot/mail/threading.hpp"
 #include "cvdbot/workflow/step.hpp"
 #include "outgoing.hpp"
+#include "pgp_open.hpp"
 #include "threading.hpp"
 #include "vendor_mail.hpp"
 
@@ -44,6 +45,19 @@ store::MessageSummary summarize(const mail::Message& m) {
     return s;
 }
 
+// One line for the case file: how the message was protected.
+std::string describe_crypto(const CryptoReport& r) {
+    if (r.form == PgpForm::none && r.keys.empty()) return "";
+    std::string out = std::string("pgp ") + to_string(r.form);
+    if (r.encrypted) out += r.decrypted_ok ? ", decrypted" : ", NOT decrypted";
+    if (r.is_signed)
+        out += std::string(", signature ") + crypto::to_string(r.signature) +
+               (r.signer_fingerprint.empty() ? "" : " by " + r.signer_fingerprint);
+    if (!r.keys.empty()) out += ", " + std::to_string(r.keys.size()) + " key(s) offered";
+    if (!r.problem.empty()) out += ": " + r.problem;
+    return out;
+}
+
 bool same_domain(std::string_view a, std::string_view b) {
     const auto da = core::address_domain(a), db = core::address_domain(b);
     return !da.empty() && core::iequals_ascii(da, db);
@@ -55,8 +69,20 @@ Status Intake::process(std::int64_t row_id) {
     const auto now = clock_.now();
     auto raw = store_.raw_message(row_id);
     if (!raw) return raw.error();
-    const mail::Message parsed = mail::parse_message(*raw);
+    mail::Message parsed = mail::parse_message(*raw);
+    std::optional<CryptoReport> crypto_report;
+    if (keyring_) {
+        auto opened = open_pgp(parsed, *raw, *keyring_);
+        // An error here is ours (gpg or the keyring), never the sender's: retry later.
+        if (!opened) return opened.error();
+        parsed = std::move(opened->message);
+        crypto_report = std::move(opened->report);
+    }
     store::MessageSummary summary = summarize(parsed);
+    if (crypto_report) {
+        summary.crypto = describe_crypto(*crypto_report);
+        summary.signer_fingerprint = crypto_report->signer_fingerprint;
+    }
     for (const auto& warning : parsed.warnings) spdlog::debug("message {}: {}", row_id, warning);
 
     const auto set_aside = [&](MessageStatus status, const std::string& reason,
@@ -80,6 +106,30 @@ Status Intake::process(std::int64_t row_id) {
     if (summary.sender == domain::normalize_address(config_.bot.address) ||
         reply_token_of(config_.bot.address, summary.sender))
         return set_aside(MessageStatus::ignored, "the message comes from the bot itself; ignored to avoid a loop");
+
+    if (crypto_report) {
+        // Keys that came with the mail are learned for the sender's own address only.
+        for (const auto& offered : crypto_report->keys) {
+            if (!crypto::may_learn(offered.key, summary.sender)) continue;
+            if (auto s = bindings_.bind({summary.sender, offered.key.fingerprint, crypto::BindingKind::learned, now,
+                                         row_id});
+                !s)
+                return s;
+        }
+        if (crypto_report->encrypted && !crypto_report->decrypted_ok && parsed.automatic == mail::AutomaticKind::none) {
+            // Tell the sender what went wrong and hand them our key; never quote what we
+            // could not read.
+            auto key = keyring_->signing_key();
+            if (!key) return key.error();
+            auto reply = build_direct_reply("decryption_failed", mail::Address{parsed.from->display_name, summary.sender},
+                                            ReplyContext{&parsed, row_id, summary.subject},
+                                            {{"problem", crypto_report->problem}, {"bot_fingerprint", key->fingerprint}},
+                                            config_, templates_, now, outgoing_crypto(true));
+            if (!reply) return reply.error();
+            if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
+            return set_aside(MessageStatus::failed, "could not be decrypted: " + crypto_report->problem);
+        }
+    }
 
     auto thread = find_thread(store_, parsed, summary.sender, config_.bot.address, config_.bot.case_prefix);
     if (!thread) return thread.error();
@@ -175,7 +225,8 @@ Status Intake::process(std::int64_t row_id) {
                     return core::make_error(core::ErrorKind::internal, "the case has no " + std::string(domain::to_string(
                                                                                                 send->recipient_role)));
                 auto mail = build_outgoing(send->template_name, *the_case, *recipient,
-                                           ReplyContext{&parsed, row_id, summary.subject}, config_, templates_, now);
+                                           ReplyContext{&parsed, row_id, summary.subject}, config_, templates_, now,
+                                           outgoing_crypto());
                 if (!mail) return mail.error();
                 if (auto q = store_.queue_outbound(*mail, now); !q) return q.error();
                 queued.push_back(send->template_name + " to " + recipient->address);
@@ -227,7 +278,7 @@ core::Result<bool> Intake::handle_contact_change(const mail::Message& parsed, st
                                     mail::Address{parsed.from->display_name, summary.sender},
                                     ReplyContext{&parsed, row_id, summary.subject},
                                     {{"vendor_names", vendors}, {"change_details", details}, {"problems", problems}},
-                                    config_, templates_, now);
+                                    config_, templates_, now, outgoing_crypto());
     if (!reply) return reply.error();
     auto status = store_.transaction([&]() -> Status {
         if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();

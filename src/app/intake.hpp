@@ -12,6 +12,8 @@
 #include "cvdbot/render/template_set.hpp"
 #include "cvdbot/rules/rule_set.hpp"
 #include "cvdbot/store/store.hpp"
+#include "outgoing.hpp"
+#include "store_key_bindings.hpp"
 
 namespace cvd::app {
 
@@ -20,9 +22,16 @@ std::string detect_language(std::string_view text);
 
 class Intake {
 public:
+    // `keyring` may be null: then mail is neither opened nor signed (tests of the plain path).
     Intake(store::Store& store, const render::TemplateSet& templates, const rules::RuleSet& rules,
-           const Config& config, const core::Clock& clock)
-        : store_(store), templates_(templates), rules_(rules), config_(config), clock_(clock) {}
+           const Config& config, const core::Clock& clock, crypto::Keyring* keyring = nullptr)
+        : store_(store),
+          templates_(templates),
+          rules_(rules),
+          config_(config),
+          clock_(clock),
+          keyring_(keyring),
+          bindings_(store) {}
 
     // Bad input is not an error: it is recorded on the message (status failed/ignored) and
     // logged. An error return means the store could not record anything (retry later).
@@ -39,6 +48,12 @@ private:
     const rules::RuleSet& rules_;
     const Config& config_;
     const core::Clock& clock_;
+    crypto::Keyring* keyring_;
+    StoreKeyBindings bindings_;
+
+    OutgoingCrypto outgoing_crypto(bool attach_bot_key = false) {
+        return OutgoingCrypto{keyring_, &bindings_, attach_bot_key};
+    }
 };
 
 }  // namespace cvd::app

@@ -1,4 +1,5 @@
 #include "key_commands.hpp"
+#include "store_key_bindings.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -19,7 +20,10 @@ using core::make_error;
 crypto::KeyringSettings keyring_settings(const Config& config) {
     crypto::KeyringSettings s;
     std::filesystem::path dir = config.database.parent_path();
-    s.gnupg_home = (dir.empty() ? std::filesystem::path(".") : dir) / "gnupg";
+    s.gnupg_home = config.crypto.gnupg_home.empty() ? (dir.empty() ? std::filesystem::path(".") : dir) / "gnupg"
+                                                    : config.crypto.gnupg_home;
+    s.passphrase_file = config.crypto.passphrase_file;
+    s.key_validity_days = config.crypto.key_validity_days;
     s.bot_user_id = config.bot.name + " <" + config.bot.address + ">";
     return s;
 }
@@ -84,7 +88,8 @@ core::Status export_bot_key(crypto::Keyring& keyring, bool all, std::ostream& ou
 }
 
 core::Status import_key_file(crypto::Keyring& keyring, const std::filesystem::path& file,
-                             const std::string& address, std::ostream& out) {
+                             const std::string& address, std::ostream& out,
+                             crypto::KeyBindings* bindings) {
     const std::string wanted = core::to_lower_ascii(core::trim(address));
     if (!mail::is_plausible_addr_spec(wanted))
         return make_error(ErrorKind::invalid_input,
@@ -106,10 +111,12 @@ core::Status import_key_file(crypto::Keyring& keyring, const std::filesystem::pa
         if (std::find(k.addresses.begin(), k.addresses.end(), wanted) == k.addresses.end())
             spdlog::warn("key {} has no user id for {}: registered for it anyway, as you asked",
                          k.fingerprint, wanted);
-        // TODO(lead): record the registered binding (wanted, k.fingerprint, registered, now,
-        // no source message) in the store's key-binding table (see issue 4 note).
-        spdlog::info("key {} registered for {} (not yet stored: the key-binding table is pending)",
-                     k.fingerprint, wanted);
+        if (!bindings) continue;
+        if (auto s = bindings->bind({wanted, k.fingerprint, crypto::BindingKind::registered,
+                                     core::SystemClock().now(), std::nullopt});
+            !s)
+            return s.error();
+        out << fmt::format("{} registered for {}\n", k.fingerprint, wanted);
     }
     return {};
 }
@@ -157,7 +164,10 @@ void add_key_commands(Cli& cli) {
     import->callback([&cli, open, file, address] {
         auto keyring = open();
     if (!keyring) return cli.fail(keyring.error());
-    if (auto s = import_key_file(*keyring, *file, *address, std::cout); !s) cli.fail(s.error());
+    auto store = cli.store();
+    if (!store) return cli.fail(store.error());
+    StoreKeyBindings bindings(**store);
+    if (auto s = import_key_file(*keyring, *file, *address, std::cout, &bindings); !s) cli.fail(s.error());
 });
 }  // namespace cvd::app
 

@@ -8,6 +8,7 @@
 
 #include "config.hpp"
 #include "cvdbot/core/result.hpp"
+#include "cvdbot/crypto/key_bindings.hpp"
 #include "cvdbot/crypto/keyring.hpp"
 
 namespace cvd::app {
@@ -28,6 +29,7 @@ core::Status print_key_list(const crypto::Keyring& keyring, std::ostream& out);
 core::Status export_bot_key(crypto::Keyring& keyring, bool all, std::ostream& out);
 // Imports the public key(s) in `file` for `address` (an administrator's registration).
 core::Status import_key_file(crypto::Keyring& keyring, const std::filesystem::path& file,
-                             const std::string& address, std::ostream& out);
+                             const std::string& address, std::ostream& out,
+                             crypto::KeyBindings* bindings = nullptr);
 
 }  // namespace cvd::app

@@ -2,6 +2,7 @@
 
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/mail/composer.hpp"
+#include "pgp_open.hpp"
 #include "threading.hpp"
 
 namespace cvd::app {
@@ -16,9 +17,29 @@ struct Envelope {
     std::optional<std::int64_t> participant_row_id;
 };
 
+core::Result<std::string> compose_bytes(const mail::OutgoingMessage& out, const std::string& case_tag,
+                                        const OutgoingCrypto& crypto) {
+    if (!crypto.keyring) return mail::compose_message(out);
+    PgpComposeOptions options;
+    options.autocrypt_address = out.from.address;
+    if (crypto.bindings) {
+        auto bindings = crypto.bindings->bindings_for(domain::normalize_address(out.to.front().address));
+        if (!bindings) return bindings.error();
+        auto keys = crypto.keyring->list_keys();
+        if (!keys) return keys.error();
+        if (auto key = crypto::choose_encryption_key(*bindings, *keys)) {
+            options.encrypt_to = {key->fingerprint};
+            // Protected headers: the real subject travels inside; outside only the case tag.
+            options.outer_subject = case_tag.empty() ? "..." : case_tag;
+        }
+    }
+    return compose_pgp(out, options, *crypto.keyring);
+}
+
 core::Result<store::OutboundMail> compose(const std::string& template_name, const render::Variables& vars,
                                           const Envelope& envelope, const ReplyContext& reply, const Config& config,
-                                          const render::TemplateSet& templates, core::Timestamp now) {
+                                          const render::TemplateSet& templates, core::Timestamp now,
+                                          const OutgoingCrypto& crypto) {
     auto rendered = templates.render(template_name, vars);
     if (!rendered) return rendered.error();
 
@@ -37,7 +58,13 @@ core::Result<store::OutboundMail> compose(const std::string& template_name, cons
     out.text_body = rendered->body;
     out.auto_submitted = "auto-replied";
     out.extra_headers = {{"Reply-To", envelope.reply_to}};
-    auto bytes = mail::compose_message(out);
+    if (crypto.keyring && crypto.attach_bot_key) {
+        auto key = bot_key_attachment(*crypto.keyring);
+        if (!key) return key.error();
+        out.attachments.push_back(std::move(*key));
+    }
+    const auto tag = vars.find("case_tag");
+    auto bytes = compose_bytes(out, tag == vars.end() ? std::string() : tag->second, crypto);
     if (!bytes) return bytes.error();
 
     store::OutboundMail mail;
@@ -72,17 +99,17 @@ render::Variables standard_variables(const std::string& name, const std::string&
 core::Result<store::OutboundMail> build_direct_reply(const std::string& template_name, const mail::Address& to,
                                                      const ReplyContext& reply, const render::Variables& extra,
                                                      const Config& config, const render::TemplateSet& templates,
-                                                     core::Timestamp now) {
+                                                     core::Timestamp now, const OutgoingCrypto& crypto) {
     auto vars = standard_variables(to.display_name, to.address, reply, config.bot.address, config, now);
     for (const auto& [key, value] : extra) vars[key] = value;
     return compose(template_name, vars, Envelope{to, {}, config.bot.address, std::nullopt, std::nullopt}, reply,
-                   config, templates, now);
+                   config, templates, now, crypto);
 }
 
 core::Result<store::OutboundMail> build_outgoing(const std::string& template_name, const domain::Case& the_case,
                                                  const domain::Participant& recipient, const ReplyContext& reply,
                                                  const Config& config, const render::TemplateSet& templates,
-                                                 core::Timestamp now) {
+                                                 core::Timestamp now, const OutgoingCrypto& crypto) {
     if (recipient.reply_token.empty())
         return core::make_error(core::ErrorKind::internal, "participant " + recipient.address + " has no reply token");
     // Each participant's thread has its own reply address, so a reply finds its thread even
@@ -94,7 +121,7 @@ core::Result<store::OutboundMail> build_outgoing(const std::string& template_nam
     return compose(template_name, vars,
                    Envelope{mail::Address{recipient.display_name, recipient.address}, recipient.other_addresses,
                             thread_address, the_case.row_id, recipient.row_id},
-                   reply, config, templates, now);
+                   reply, config, templates, now, crypto);
 }
 
 }  // namespace cvd::app

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "config.hpp"
+#include "cvdbot/crypto/key_bindings.hpp"
+#include "cvdbot/crypto/keyring.hpp"
 #include "cvdbot/core/result.hpp"
 #include "cvdbot/domain/types.hpp"
 #include "cvdbot/mail/message.hpp"
@@ -11,6 +13,14 @@
 #include "cvdbot/store/records.hpp"
 
 namespace cvd::app {
+
+// When set, outgoing mail is signed by the bot, encrypted to the recipient's key when one
+// is bound to the address, and may carry the bot's public key.
+struct OutgoingCrypto {
+    crypto::Keyring* keyring = nullptr;
+    crypto::KeyBindings* bindings = nullptr;
+    bool attach_bot_key = false;
+};
 
 struct ReplyContext {
     const mail::Message* answering = nullptr;  // the message being answered, if any
@@ -23,11 +33,11 @@ struct ReplyContext {
 core::Result<store::OutboundMail> build_direct_reply(const std::string& template_name, const mail::Address& to,
                                                      const ReplyContext& reply, const render::Variables& extra,
                                                      const Config& config, const render::TemplateSet& templates,
-                                                     core::Timestamp now);
+                                                     core::Timestamp now, const OutgoingCrypto& crypto = {});
 
 core::Result<store::OutboundMail> build_outgoing(const std::string& template_name, const domain::Case& the_case,
                                                  const domain::Participant& recipient, const ReplyContext& reply,
                                                  const Config& config, const render::TemplateSet& templates,
-                                                 core::Timestamp now);
+                                                 core::Timestamp now, const OutgoingCrypto& crypto = {});
 
 }  // namespace cvd::app

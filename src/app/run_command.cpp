@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "daemon.hpp"
+#include "key_commands.hpp"
 
 namespace cvd::app {
 
@@ -34,7 +35,7 @@ int run(Cli& cli, bool once) {
     if (!templates) return cli.fail(templates.error()), cli.exit_code;
     // Every template the daemon may send must exist before the first mail arrives.
     for (const std::string& name : {rules->intake.acknowledgment_template, std::string("contact_change_received"),
-                                    std::string("contact_change_unreadable")}) {
+                                    std::string("contact_change_unreadable"), std::string("decryption_failed")}) {
         if (!templates->contains(name)) {
             cli.fail(core::make_error(core::ErrorKind::config, (*config)->templates_dir.string() + ": template '" +
                                                                    name + "' is needed but missing"));
@@ -43,10 +44,17 @@ int run(Cli& cli, bool once) {
     }
     auto store = store::Store::open((*config)->database.string());
     if (!store) return cli.fail(store.error()), cli.exit_code;
+    auto keyring = crypto::Keyring::open(keyring_settings(**config));
+    if (!keyring) return cli.fail(keyring.error()), cli.exit_code;
+    // First start: the bot's own key pair is made here.
+    auto bot_key = keyring->ensure_bot_key();
+    if (!bot_key) return cli.fail(bot_key.error()), cli.exit_code;
+    spdlog::info("signing with bot key {}", bot_key->fingerprint);
 
     install_signal_handlers();
     core::SystemClock clock;
-    Daemon daemon(**config, std::move(*rules), std::move(*templates), std::move(*store), clock, g_stop_requested);
+    Daemon daemon(**config, std::move(*rules), std::move(*templates), std::move(*store), std::move(*keyring), clock,
+                  g_stop_requested);
     if (!once) {
         auto status = daemon.run_forever();
         if (!status) cli.fail(status.error());

@@ -29,6 +29,8 @@ const std::map<std::string, std::string, std::less<>>& known_variables() {
         {"vendor_names", "the vendors a contact-change request concerns"},
         {"change_details", "the addresses a contact-change request adds or removes, one per line"},
         {"problems", "what could not be read in the sender's message, one per line"},
+        {"problem", "what went wrong with the sender's encrypted or signed message, in plain words"},
+        {"bot_fingerprint", "the fingerprint of the bot's signing key"},
     };
     return kVariables;
 }

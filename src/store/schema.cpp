@@ -9,7 +9,7 @@ namespace cvd::store {
 
 namespace {
 
-constexpr std::array<const char*, 2> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     // 1: the walking skeleton's case file.
     R"sql(
 CREATE TABLE mailbox_state (
@@ -207,6 +207,20 @@ CREATE TABLE timers (
 );
 CREATE INDEX timers_due ON timers(due_at) WHERE state = 'armed';
 CREATE INDEX timers_by_case ON timers(case_id);
+)sql",
+    // 3: which OpenPGP key belongs to which address: learned from mail, or registered by an
+    // administrator (only registered keys may authorise anything).
+    R"sql(
+CREATE TABLE key_bindings (
+    id             INTEGER PRIMARY KEY,
+    address        TEXT NOT NULL,
+    fingerprint    TEXT NOT NULL,
+    kind           TEXT NOT NULL CHECK (kind IN ('learned', 'registered')),
+    added_at       INTEGER NOT NULL,
+    source_message INTEGER REFERENCES messages(id),
+    UNIQUE (address, fingerprint)
+);
+CREATE INDEX key_bindings_by_address ON key_bindings(address);
 )sql",
 };
 

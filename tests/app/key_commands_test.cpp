@@ -24,6 +24,14 @@ TEST_CASE("keyring settings come from the configuration") {
     CHECK(s.passphrase_file.empty());
     config.database = "cvdbot.db";
     CHECK(app::keyring_settings(config).gnupg_home == "./gnupg");
+    // [crypto] in the configuration wins.
+    config.crypto.gnupg_home = "/srv/gpg";
+    config.crypto.passphrase_file = "/etc/cvdbot/pass";
+    config.crypto.key_validity_days = 730;
+    s = app::keyring_settings(config);
+    CHECK(s.gnupg_home == "/srv/gpg");
+    CHECK(s.passphrase_file == "/etc/cvdbot/pass");
+    CHECK(s.key_validity_days == 730);
 }
 
 TEST_CASE("key export-bot creates the key once; key list shows it first") {

@@ -72,6 +72,14 @@ def messages(user):
     return [email.message_from_bytes(raw, policy=email.policy.default) for _, raw in fetch_all(user)]
 
 
+def text_of(msg):
+    """The text/plain content of a message the bot signed (multipart/signed) or wrote plain."""
+    for part in msg.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_content()
+    raise AssertionError(f"no text/plain part in {msg.get_content_type()}")
+
+
 def clear_mailboxes():
     for user in USERS:
         conn = imap(user)

@@ -9,7 +9,7 @@ import re
 import time
 import unittest
 
-from mailtest import (CvdbotTestCase, addr, fetch_all, messages, report, send, wait_count)
+from mailtest import (CvdbotTestCase, text_of, addr, fetch_all, messages, report, send, wait_count)
 
 
 class CaseFile(CvdbotTestCase):
@@ -109,7 +109,7 @@ class VendorDirectory(CvdbotTestCase):
         self.assertEqual(self.db("SELECT count(*) FROM cases")[0][0], 0)
         ack = wait_count("vendor", 1) and messages("vendor")[0]
         self.assertIn("contact change request", str(ack["Subject"]))
-        self.assertIn(addr("vendor2"), ack.get_content())
+        self.assertIn(addr("vendor2"), text_of(ack))
         pending = self.cvdbot("vendor", "changes").stdout
         self.assertIn("Example Software", pending)
         # Nothing changed yet.

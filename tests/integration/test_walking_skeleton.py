@@ -10,7 +10,7 @@ import time
 import unittest
 from email.utils import make_msgid, parsedate_to_datetime
 
-from mailtest import (CVDBOT, DOMAIN, CvdbotTestCase, addr, append_raw, fetch_all, mailstack, messages, report,
+from mailtest import (CVDBOT, DOMAIN, text_of, CvdbotTestCase, addr, append_raw, fetch_all, mailstack, messages, report,
                       send, send_raw, wait_count, wait_for)
 
 
@@ -43,9 +43,12 @@ class Intake(CvdbotTestCase):
         self.assertRegex(ack["Reply-To"].addresses[0].addr_spec, rf"^bot\+[0-9a-f]{{20}}@{DOMAIN}$")
         sent = parsedate_to_datetime(ack["Date"])
         self.assertLess(abs((datetime.datetime.now(datetime.timezone.utc) - sent).total_seconds()), 300)
-        self.assertEqual(ack.get_content_type(), "text/plain")
-        self.assertEqual(ack.get_content_charset(), "utf-8")
-        body = ack.get_content()
+        # Signed by the bot (PGP/MIME); the discoverer has no key yet, so not encrypted.
+        self.assertEqual(ack.get_content_type(), "multipart/signed")
+        self.assertEqual(ack.get_param("protocol"), "application/pgp-signature")
+        text_part = [p for p in ack.walk() if p.get_content_type() == "text/plain"][0]
+        self.assertEqual(text_part.get_content_charset(), "utf-8")
+        body = text_of(ack)
         self.assertIn(f"CVD#{year}-0001", body)
         self.assertIn("受け付けました", body)
         self.assertIn("Thank you for your vulnerability report", body)
@@ -204,8 +207,8 @@ class Japanese(CvdbotTestCase):
         wait_count("discoverer", 1)
         ack = messages("discoverer")[0]
         self.assertIn("脆弱性関連情報の受付のお知らせ", str(ack["Subject"]))
-        self.assertIn("山田 太郎 様", ack.get_content())
-        self.assertIn(f"\"{subject}\"", ack.get_content())
+        self.assertIn("山田 太郎 様", text_of(ack))
+        self.assertIn(f"\"{subject}\"", text_of(ack))
 
 
 class BadInput(CvdbotTestCase):

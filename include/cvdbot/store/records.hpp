@@ -129,6 +129,15 @@ struct TimelineEntry {
     std::int64_t row_id = 0;
 };
 
+// An OpenPGP key bound to an address; kind is "learned" or "registered".
+struct KeyBindingRecord {
+    std::string address;
+    std::string fingerprint;
+    std::string kind;
+    core::Timestamp added_at{};
+    std::optional<std::int64_t> source_message;
+};
+
 struct CaseSummary {
     domain::Case record;
     std::string discoverer;

@@ -97,6 +97,11 @@ public:
     core::Result<std::optional<ThreadRef>> find_thread_by_ticket(const std::vector<std::string>& tickets,
                                                                  const std::string& sender);
 
+    // --- key bindings ---
+    core::Result<std::vector<KeyBindingRecord>> key_bindings_for(const std::string& address);
+    // Adds or refreshes; a registered binding never becomes learned again.
+    core::Status bind_key(const KeyBindingRecord& binding);
+
     // --- timers ---
     core::Result<std::int64_t> arm_timer(const Timer& timer);
     core::Result<std::vector<Timer>> timers(std::int64_t case_row_id);
