@@ -1,0 +1,152 @@
+"""OpenPGP through the real mail stack, with the gpg command line as the other party."""
+
+import base64
+import email
+import email.policy
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+from email.message import EmailMessage
+from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import make_msgid
+
+from mailtest import (DOMAIN, CvdbotTestCase, addr, messages, send_raw, text_of, wait_count)
+
+
+class Gpg:
+    """A throwaway GnuPG home for one party (short path: the agent's socket must fit)."""
+
+    def __init__(self, name):
+        self.home = tempfile.mkdtemp(prefix=f"g{name[:3]}", dir="/tmp")
+        os.chmod(self.home, 0o700)
+        self.run("--quick-gen-key", f"{name} <{addr(name)}>", "ed25519", "sign,cert", "never")
+        self.fpr = self.fingerprint(addr(name))
+        self.run("--quick-add-key", self.fpr, "cv25519", "encr", "never")
+
+    def run(self, *args, data=None):
+        proc = subprocess.run(["gpg", "--homedir", self.home, "--batch", "--pinentry-mode", "loopback",
+                               "--passphrase", "", "--yes", "--trust-model", "always", "--status-fd", "2", *args],
+                              input=data, capture_output=True)
+        if proc.returncode != 0:
+            raise AssertionError(f"gpg {args} failed: {proc.stderr.decode(errors='replace')}")
+        return proc
+
+    def fingerprint(self, uid):
+        out = self.run("--with-colons", "--list-keys", uid).stdout.decode()
+        return [line.split(":")[9] for line in out.splitlines() if line.startswith("fpr:")][0]
+
+    def export(self):
+        return self.run("--export", self.fpr).stdout
+
+    def close(self):
+        subprocess.run(["gpgconf", "--homedir", self.home, "--kill", "gpg-agent"], capture_output=True)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def pgp_mime_encrypted(sender, recipient_fpr, gpg, inner, subject, sign=True, extra_headers=None):
+    args = ["--armor", "--encrypt", "--recipient", recipient_fpr]
+    if sign:
+        args += ["--sign", "--local-user", gpg.fpr]
+    armored = gpg.run(*args, data=inner.as_bytes()).stdout.decode()
+    outer = MIMEMultipart("encrypted", protocol="application/pgp-encrypted")
+    control = MIMEApplication("Version: 1\n", "pgp-encrypted", _encoder=lambda p: None)
+    data = MIMEApplication(armored, "octet-stream", _encoder=lambda p: None)
+    data.add_header("Content-Disposition", "inline", filename="encrypted.asc")
+    outer.attach(control)
+    outer.attach(data)
+    outer["From"] = f"{sender} <{addr(sender)}>"
+    outer["To"] = addr("bot")
+    outer["Subject"] = subject
+    outer["Message-ID"] = make_msgid(domain=DOMAIN)
+    for key, value in (extra_headers or {}).items():
+        outer[key] = value
+    return outer
+
+
+class OpenPgp(CvdbotTestCase):
+    def setUp(self):
+        super().setUp()
+        self.discoverer = Gpg("discoverer")
+        # The bot's key is made on first use; the discoverer imports it as published.
+        self.bot_key = self.cvdbot("key", "export-bot").stdout.encode()
+        self.discoverer.run("--import", data=self.bot_key)
+        self.bot_fpr = [l for l in self.discoverer.run("--with-colons", "--list-keys", addr("bot")).stdout.decode()
+                        .splitlines() if l.startswith("fpr:")][0].split(":")[9]
+
+    def tearDown(self):
+        self.discoverer.close()
+        gnupg = os.path.join(self.work, "gnupg")
+        subprocess.run(["gpgconf", "--homedir", gnupg, "--kill", "gpg-agent"], capture_output=True)
+        super().tearDown()
+
+    def test_encrypted_signed_report_opens_a_case_and_the_ack_comes_back_encrypted(self):
+        inner = MIMEText("Confidential: SQL injection in Example Shop 2.0, parameter id.\n", "plain", "utf-8")
+        inner.replace_header("Content-Type", 'text/plain; charset="utf-8"; protected-headers="v1"')
+        inner["Subject"] = "Secret report: SQLi in Example Shop"
+        keydata = base64.b64encode(self.discoverer.export()).decode()
+        msg = pgp_mime_encrypted("discoverer", self.bot_fpr, self.discoverer, inner, "...",
+                                 extra_headers={"Autocrypt": f"addr={addr('discoverer')}; keydata={keydata}"})
+        send_raw(msg.as_bytes(), addr("discoverer"), [addr("bot")])
+        wait_count("bot", 1)
+        self.run_once()
+
+        rows = self.db("SELECT text_body, crypto, signer_fingerprint FROM messages WHERE direction = 'inbound'")
+        self.assertIn("SQL injection in Example Shop 2.0", rows[0][0])
+        self.assertIn("decrypted", rows[0][1])
+        self.assertIn("signature good", rows[0][1])
+        self.assertEqual(rows[0][2], self.discoverer.fpr)
+        self.assertEqual(self.db("SELECT title FROM cases"), [("Secret report: SQLi in Example Shop",)])
+        self.assertEqual(self.db("SELECT kind FROM key_bindings WHERE address = ?", addr("discoverer")),
+                         [("learned",)])
+
+        wait_count("discoverer", 1)
+        ack = messages("discoverer")[0]
+        self.assertEqual(ack.get_content_type(), "multipart/encrypted")
+        self.assertNotIn("Secret report", str(ack["Subject"]))  # the real subject travels inside
+        armored = [p for p in ack.walk() if p.get_content_type() == "application/octet-stream"][0].get_payload()
+        # The command line, holding only the discoverer's key, decrypts and verifies it.
+        out = self.discoverer.run("--decrypt", data=armored.encode())
+        self.assertIn(b"GOODSIG", out.stderr)
+        self.assertIn(b"VALIDSIG", out.stderr)
+        inner = email.message_from_bytes(out.stdout, policy=email.policy.default)
+        self.assertIn("受け付けました", text_of(inner))
+        # Protected headers: the real subject inside, only the case tag outside.
+        self.assertIn("受付のお知らせ", str(inner["Subject"]))
+        self.assertNotIn("受付", str(ack["Subject"]))
+        self.assertIn("[CVD#", str(ack["Subject"]))
+
+    def test_report_encrypted_to_the_wrong_key_gets_a_helpful_reply_with_our_key(self):
+        stranger = Gpg("stranger")
+        try:
+            self.discoverer.run("--import", data=stranger.export())
+            inner = MIMEText("details\n", "plain", "utf-8")
+            msg = pgp_mime_encrypted("discoverer", stranger.fpr, self.discoverer, inner, "encrypted report")
+            send_raw(msg.as_bytes(), addr("discoverer"), [addr("bot")])
+            wait_count("bot", 1)
+            self.run_once()
+        finally:
+            stranger.close()
+        self.assertEqual(self.db("SELECT count(*) FROM cases")[0][0], 0)
+        status = self.db("SELECT status, status_reason FROM messages WHERE direction = 'inbound'")[0]
+        self.assertEqual(status[0], "failed")
+        self.assertIn("not one of ours", status[1])
+        # The raw message is kept.
+        self.assertEqual(self.db("SELECT count(*) FROM raw_messages")[0][0], 2)
+        wait_count("discoverer", 1)
+        reply = messages("discoverer")[0]
+        text = text_of(reply)
+        self.assertIn("could not decrypt", text)
+        self.assertIn(self.bot_fpr, text.replace(" ", ""))
+        keys = [p for p in reply.walk() if p.get_content_type() == "application/pgp-keys"]
+        self.assertEqual(len(keys), 1)
+        imported = self.discoverer.run("--import", data=keys[0].get_payload(decode=True))
+        self.assertIn(self.bot_fpr.encode(), imported.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
