@@ -150,6 +150,16 @@ Status Intake::process(std::int64_t row_id) {
         auto by_address = store_.participant_by_address(thread->found->row_id, summary.sender);
         if (!by_address) return by_address.error();
         sender = *by_address;
+        if (!sender && crypto_report && crypto_report->signature == crypto::SignatureStatus::good &&
+            !crypto_report->signer_fingerprint.empty()) {
+            // Writing from another address, but signed with a key bound to a participant.
+            auto by_key = participant_by_signing_key(thread->found->row_id, crypto_report->signer_fingerprint);
+            if (!by_key) return by_key.error();
+            if (*by_key) {
+                sender = *by_key;
+                attribution = " (by signing key " + crypto_report->signer_fingerprint + ")";
+            }
+        }
         if (!sender && std::find(config_.coordinators.begin(), config_.coordinators.end(), summary.sender) !=
                            config_.coordinators.end()) {
             add_as_coordinator = true;
@@ -259,6 +269,23 @@ Status Intake::process(std::int64_t row_id) {
                  thread->found ? " (" + thread->how + ")" : std::string(the_case ? " (new case)" : ""),
                  queued.empty() ? std::string() : ", queued " + queued.front());
     return {};
+}
+
+core::Result<std::optional<domain::Participant>> Intake::participant_by_signing_key(std::int64_t case_row_id,
+                                                                                  const std::string& fingerprint) {
+    auto people = store_.participants(case_row_id);
+    if (!people) return people.error();
+    for (const auto& p : *people) {
+        auto addresses = p.other_addresses;
+        addresses.push_back(p.address);
+        for (const auto& address : addresses) {
+            auto bindings = store_.key_bindings_for(address);
+            if (!bindings) return bindings.error();
+            for (const auto& b : *bindings)
+                if (b.fingerprint == fingerprint) return std::optional<domain::Participant>(p);
+        }
+    }
+    return std::optional<domain::Participant>{};
 }
 
 core::Result<bool> Intake::handle_contact_change(const mail::Message& parsed, std::int64_t row_id,

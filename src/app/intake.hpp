@@ -43,6 +43,10 @@ private:
     core::Result<bool> handle_contact_change(const mail::Message& parsed, std::int64_t row_id,
                                              const store::MessageSummary& summary, core::Timestamp now);
 
+    // The participant of the case whose address has `fingerprint` bound (learned or registered).
+    core::Result<std::optional<domain::Participant>> participant_by_signing_key(std::int64_t case_row_id,
+                                                                                const std::string& fingerprint);
+
     store::Store& store_;
     const render::TemplateSet& templates_;
     const rules::RuleSet& rules_;

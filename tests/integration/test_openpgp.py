@@ -120,6 +120,40 @@ class OpenPgp(CvdbotTestCase):
         self.assertNotIn("受付", str(ack["Subject"]))
         self.assertIn("[CVD#", str(ack["Subject"]))
 
+    def test_mail_from_another_address_is_attributed_by_its_signing_key(self):
+        from mailtest import report, send
+        send(report())
+        wait_count("bot", 1)
+        self.run_once()
+        case = self.db("SELECT prefix || '#' || year || '-' || printf('%04d', number) FROM cases")[0][0]
+        key_file = os.path.join(self.work, "discoverer.asc")
+        with open(key_file, "wb") as f:
+            f.write(self.discoverer.export())
+        self.cvdbot("key", "import", key_file, "--for", addr("discoverer"))
+        self.assertEqual(self.db("SELECT kind FROM key_bindings WHERE address = ?", addr("discoverer")),
+                         [("registered",)])
+        # The discoverer writes from a second address, clear-signed with the registered key.
+        signed = self.discoverer.run("--clearsign", "--local-user", self.discoverer.fpr,
+                                     data=b"Additional details from my other account.\n").stdout
+        msg = EmailMessage()
+        msg["From"] = addr("discoverer2")
+        msg["To"] = addr("bot")
+        msg["Subject"] = f"Re: [{case}] more"
+        msg["Message-ID"] = make_msgid(domain=DOMAIN)
+        msg.set_content(signed.decode())
+        send(msg)
+        wait_count("bot", 2)
+        self.run_once()
+        rows = self.db("SELECT m.status, p.address FROM messages m LEFT JOIN participants p ON p.id = m.participant_id "
+                       "WHERE m.sender = ?", addr("discoverer2"))
+        self.assertEqual(rows, [("processed", addr("discoverer"))])
+        # Unsigned mail from that address naming the case is still quarantined.
+        send(report(subject=f"Re: [{case}] unsigned", sender="discoverer2"))
+        wait_count("bot", 3)
+        self.run_once()
+        self.assertEqual(self.db("SELECT status FROM messages WHERE sender = ? ORDER BY id",
+                                 addr("discoverer2"))[-1], ("quarantined",))
+
     def test_report_encrypted_to_the_wrong_key_gets_a_helpful_reply_with_our_key(self):
         stranger = Gpg("stranger")
         try:
