@@ -98,21 +98,6 @@ Result<std::optional<domain::Case>> Store::case_by_row(std::int64_t row_id) {
     return first_case(*stmt);
 }
 
-Result<std::optional<domain::Case>> Store::find_case_by_message_ids(const std::vector<std::string>& message_ids) {
-    // Newest reference first: the last id in References is the direct parent.
-    for (auto it = message_ids.rbegin(); it != message_ids.rend(); ++it) {
-        if (it->empty()) continue;
-        auto stmt = impl_->db.prepare(std::string("SELECT ") + kCaseColumns +
-                                      " FROM messages m JOIN cases c ON c.id = m.case_id "
-                                      "WHERE m.message_id = ? ORDER BY m.id LIMIT 1");
-        if (!stmt) return stmt.error();
-        stmt->bind(1, *it);
-        auto found = first_case(*stmt);
-        if (!found || *found) return found;
-    }
-    return std::optional<domain::Case>{};
-}
-
 Status Store::set_case_state(std::int64_t case_row_id, domain::CaseState state, core::Timestamp now) {
     auto stmt = impl_->db.prepare("UPDATE cases SET state = ?, updated_at = ? WHERE id = ?");
     if (!stmt) return stmt.error();

@@ -110,11 +110,11 @@ TEST_CASE("Case numbers count per year and cases are found by id and by Message-
     OutboundMail mail{a->row_id, "ack1@example.test", "bot@example.test", {"alice@example.test"}, "s", "b",
                       "raw bytes", std::nullopt, std::nullopt};
     REQUIRE(s.queue_outbound(mail, kNow).ok());
-    auto by_ref = s.find_case_by_message_ids({"unknown@x", "ack1@example.test"});
+    auto by_ref = s.find_thread_by_message_ids({"unknown@x", "ack1@example.test"});
     REQUIRE(by_ref.ok());
     REQUIRE(by_ref->has_value());
-    CHECK((*by_ref)->row_id == a->row_id);
-    CHECK_FALSE(s.find_case_by_message_ids({"nope@x"})->has_value());
+    CHECK((*by_ref)->case_row_id == a->row_id);
+    CHECK_FALSE(s.find_thread_by_message_ids({"nope@x"})->has_value());
 
     auto list = s.list_cases();
     REQUIRE(list->size() == 3);

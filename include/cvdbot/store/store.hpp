@@ -67,8 +67,6 @@ public:
     core::Result<domain::Case> create_case(const std::string& prefix, core::Timestamp now, const std::string& title);
     core::Result<std::optional<domain::Case>> find_case(const core::CaseId& id);
     core::Result<std::optional<domain::Case>> case_by_row(std::int64_t row_id);
-    // The case of the first stored message whose Message-ID is in `message_ids`.
-    core::Result<std::optional<domain::Case>> find_case_by_message_ids(const std::vector<std::string>& message_ids);
     // The case and thread of the first id (in the given order, most specific first) that
     // names a stored message, incoming or outgoing. At most 100 ids are looked at.
     core::Result<std::optional<ThreadRef>> find_thread_by_message_ids(const std::vector<std::string>& message_ids);
