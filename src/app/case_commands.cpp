@@ -243,6 +243,8 @@ void add_case_commands(Cli& cli) {
         if (auto s = add_participant(cli, *options); !s) cli.fail(s.error());
     });
 
+    add_case_do_command(cli, *case_cmd);
+
     auto* quarantine = case_cmd->add_subcommand("quarantine", "messages held because their sender takes no part "
                                                               "in the case they name");
     quarantine->callback([&cli] {

@@ -33,6 +33,7 @@ private:
 
 void add_run_command(Cli& cli);
 void add_case_commands(Cli& cli);
+void add_case_do_command(Cli& cli, CLI::App& case_cmd);
 void add_mail_commands(Cli& cli);
 void add_vendor_commands(Cli& cli);
 void add_key_commands(Cli& cli);

@@ -19,7 +19,9 @@ Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet template
       stop_requested_(stop_requested),
       imap_(net::ImapSettings{config_.imap.url, config_.imap.user, config_.imap.password, config_.imap.mailbox}),
       smtp_(net::SmtpSettings{config_.smtp.url, config_.smtp.user, config_.smtp.password}),
-      intake_(store_, templates_, rules_, config_, clock_, &keyring_) {}
+      intake_(store_, templates_, rules_, config_, clock_, &keyring_),
+      bindings_(store_),
+      engine_(store_, templates_, rules_, config_, OutgoingCrypto{&keyring_, &bindings_, false}) {}
 
 core::Result<CycleReport> Daemon::cycle() {
     CycleReport report;
@@ -31,6 +33,10 @@ core::Result<CycleReport> Daemon::cycle() {
         report.imap_ok = false;
         spdlog::error("IMAP {}: {}; will try again next cycle", config_.imap.url, s.error().message);
     }
+    // Reminders, deadlines and the publication time, each fired once.
+    auto fired = engine_.fire_due_timers(clock_.now());
+    if (!fired) return fired.error();
+    report.timers_fired = *fired;
     if (auto s = drain_outbox(report); !s) return s.error();
     return report;
 }
@@ -156,9 +162,11 @@ Status Daemon::run_forever() {
             // Disk full, database locked: stop fetching, say so, try again later.
             spdlog::error("cycle stopped: {}; retrying in {} s", core::describe(report.error()),
                           config_.poll_interval.count());
-        } else if (report->fetched || report->sent || report->send_deferred || report->send_failed) {
-            spdlog::info("cycle: fetched {}, processed {}, sent {}, deferred {}, failed {}", report->fetched,
-                         report->processed, report->sent, report->send_deferred, report->send_failed);
+        } else if (report->fetched || report->sent || report->send_deferred || report->send_failed ||
+                   report->timers_fired) {
+            spdlog::info("cycle: fetched {}, processed {}, timers {}, sent {}, deferred {}, failed {}",
+                         report->fetched, report->processed, report->timers_fired, report->sent,
+                         report->send_deferred, report->send_failed);
         }
         const auto until = std::chrono::steady_clock::now() + config_.poll_interval;
         while (!stop_requested_ && std::chrono::steady_clock::now() < until)

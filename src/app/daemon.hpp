@@ -24,6 +24,7 @@ struct CycleReport {
     int sent = 0;
     int send_deferred = 0;
     int send_failed = 0;
+    int timers_fired = 0;
     bool imap_ok = true;
 };
 
@@ -55,6 +56,8 @@ private:
     net::ImapClient imap_;
     net::SmtpClient smtp_;
     Intake intake_;
+    StoreKeyBindings bindings_;
+    CaseEngine engine_;
     std::uint32_t current_uidvalidity_ = 0;
 };
 

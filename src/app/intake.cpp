@@ -9,6 +9,8 @@
 #include "cvdbot/mail/address.hpp"
 #include "cvdbot/mail/parser.hpp"
 #include "cvdbot/mail/threading.hpp"
+#include "cvdbot/core/hash.hpp"
+#include "cvdbot/workflow/commands.hpp"
 #include "cvdbot/workflow/step.hpp"
 #include "outgoing.hpp"
 #include "pgp_open.hpp"
@@ -183,18 +185,42 @@ Status Intake::process(std::int64_t row_id) {
         }
     }
 
+    const bool from_coordinator_address =
+        std::find(config_.coordinators.begin(), config_.coordinators.end(), summary.sender) !=
+            config_.coordinators.end() ||
+        (sender && sender->role == domain::Role::coordinator);
+    auto authorised_by = coordinator_signer(crypto_report);
+    if (!authorised_by) return authorised_by.error();
+    if (from_coordinator_address || !authorised_by->empty()) {
+        const auto parsed_commands = workflow::parse_commands(summary.text_body);
+        if (!parsed_commands.commands.empty())
+            return handle_command_mail(parsed, row_id, summary, thread->found, *authorised_by,
+                                       crypto_report ? crypto_report->signer_fingerprint : std::string(), now);
+    }
+
     std::optional<domain::Role> sender_role;
     if (sender) sender_role = sender->role;
     if (add_as_coordinator) sender_role = domain::Role::coordinator;
-    workflow::Event event = thread->found
-                                ? workflow::Event(workflow::CorrespondenceReceived{summary.sender, sender_role, automatic})
-                                : workflow::Event(workflow::ReportReceived{
-                                      summary.sender, parsed.from->display_name, automatic});
-    auto outcome = workflow::step(thread->found ? std::optional(thread->found->state) : std::nullopt, event, rules_, now);
-    if (!outcome) return set_aside(MessageStatus::failed, "refused by the workflow: " + outcome.error().message);
+    workflow::Event event =
+        thread->found ? workflow::Event(workflow::CorrespondenceReceived{
+                            summary.sender, sender_role, automatic,
+                            sender ? std::optional(sender->row_id) : std::nullopt})
+                      : workflow::Event(workflow::ReportReceived{summary.sender, parsed.from->display_name, automatic});
+    std::optional<workflow::StepOutcome> outcome;
+    if (thread->found) {
+        auto snap = engine_.snapshot(*thread->found);
+        if (!snap) return snap.error();
+        auto stepped = workflow::step(*snap, event, rules_, now);
+        if (!stepped) return set_aside(MessageStatus::failed, "refused by the workflow: " + stepped.error().message);
+        outcome = std::move(*stepped);
+    } else {
+        auto stepped = workflow::step(std::nullopt, event, rules_, now);
+        if (!stepped) return set_aside(MessageStatus::failed, "refused by the workflow: " + stepped.error().message);
+        outcome = std::move(*stepped);
+    }
 
     std::optional<domain::Case> the_case = thread->found;
-    std::vector<std::string> queued;
+    std::vector<std::string> effects;
     auto status = store_.transaction([&]() -> Status {
         if (add_as_coordinator) {
             domain::Participant coordinator;
@@ -206,44 +232,13 @@ Status Intake::process(std::int64_t row_id) {
             if (!added) return added.error();
             sender = *added;
         }
-        for (const auto& command : outcome->commands) {
-            if (const auto* open = std::get_if<workflow::OpenCase>(&command)) {
-                auto created = store_.create_case(config_.bot.case_prefix, now, core::sanitize_utf8(summary.subject));
-                if (!created) return created.error();
-                the_case = *created;
-                domain::Participant discoverer;
-                discoverer.case_row_id = created->row_id;
-                discoverer.role = domain::Role::discoverer;
-                discoverer.address = open->discoverer_address;
-                discoverer.display_name = core::sanitize_utf8(open->discoverer_name);
-                discoverer.language = summary.language;
-                auto added = store_.add_participant(discoverer, now);
-                if (!added) return added.error();
-                sender = *added;
-            } else if (const auto* audit = std::get_if<workflow::RecordAudit>(&command)) {
-                if (auto s = store_.audit({0, the_case ? std::optional(the_case->row_id) : std::nullopt, now, "bot",
-                                           audit->action, audit->detail + attribution, row_id});
-                    !s)
-                    return s;
-            } else if (const auto* send = std::get_if<workflow::SendTemplate>(&command)) {
-                if (!the_case) return core::make_error(core::ErrorKind::internal, "a message to send needs a case");
-                auto people = store_.participants(the_case->row_id);
-                if (!people) return people.error();
-                const auto recipient = std::find_if(people->begin(), people->end(),
-                                                    [&](const auto& p) { return p.role == send->recipient_role; });
-                if (recipient == people->end())
-                    return core::make_error(core::ErrorKind::internal, "the case has no " + std::string(domain::to_string(
-                                                                                                send->recipient_role)));
-                auto mail = build_outgoing(send->template_name, *the_case, *recipient,
-                                           ReplyContext{&parsed, row_id, summary.subject}, config_, templates_, now,
-                                           outgoing_crypto());
-                if (!mail) return mail.error();
-                if (auto q = store_.queue_outbound(*mail, now); !q) return q.error();
-                queued.push_back(send->template_name + " to " + recipient->address);
-            }
-        }
-        if (the_case && outcome->state && *outcome->state != the_case->state)
-            if (auto s = store_.set_case_state(the_case->row_id, *outcome->state, now); !s) return s;
+        const Cause cause{sender ? sender->address : summary.sender, row_id,
+                          ReplyContext{&parsed, row_id, summary.subject}};
+        auto applied = engine_.apply(the_case, *outcome, cause, now, {summary.subject, summary.language});
+        if (!applied) return applied.error();
+        the_case = applied->the_case;
+        if (applied->opened_by) sender = applied->opened_by;
+        effects = applied->effects;
         if (the_case && sender &&
             (sender->role == domain::Role::vendor || sender->role == domain::Role::site_operator)) {
             // Their ticket system's numbers let later mail find the thread without our tag.
@@ -253,7 +248,8 @@ Status Intake::process(std::int64_t row_id) {
         }
         summary.participant_row_id = sender ? std::optional(sender->row_id) : std::nullopt;
         const auto final_status = the_case ? MessageStatus::processed : MessageStatus::ignored;
-        const std::string reason = the_case ? (thread->found ? "threaded by " + thread->how : "opened a new case")
+        const std::string reason = the_case ? (thread->found ? "threaded by " + thread->how + attribution
+                                                             : "opened a new case")
                                             : "automatic mail that belongs to no case";
         return store_.record_processed(row_id, final_status, reason,
                                        the_case ? std::optional(the_case->row_id) : std::nullopt, summary, now);
@@ -267,7 +263,89 @@ Status Intake::process(std::int64_t row_id) {
     spdlog::info("message {} from {}: {}{}{}", row_id, summary.sender,
                  the_case ? the_case->id.str() : std::string("no case"),
                  thread->found ? " (" + thread->how + ")" : std::string(the_case ? " (new case)" : ""),
-                 queued.empty() ? std::string() : ", queued " + queued.front());
+                 effects.empty() ? std::string() : "; " + effects.front());
+    return {};
+}
+
+core::Result<std::string> Intake::coordinator_signer(const std::optional<CryptoReport>& report) {
+    if (!report || report->signature != crypto::SignatureStatus::good || report->signer_fingerprint.empty())
+        return std::string();
+    for (const auto& address : config_.coordinators) {
+        auto bindings = bindings_.bindings_for(address);
+        if (!bindings) return bindings.error();
+        if (crypto::may_authorise(*bindings, address, report->signer_fingerprint)) return address;
+    }
+    return std::string();
+}
+
+Status Intake::handle_command_mail(const mail::Message& parsed, std::int64_t row_id, store::MessageSummary summary,
+                                   const std::optional<domain::Case>& the_case, const std::string& authorised_by,
+                                   const std::string& signer_fingerprint, core::Timestamp now) {
+    // The transcript goes to the coordinator the key belongs to; an unsigned order goes
+    // back to the (configured coordinator) address it claims to come from.
+    const std::string answer_to = authorised_by.empty() ? summary.sender : authorised_by;
+    const Cause cause{authorised_by.empty() ? summary.sender : authorised_by, row_id,
+                      ReplyContext{&parsed, row_id, summary.subject}};
+    Transcript transcript;
+    std::string verdict;
+    auto status = store_.transaction([&]() -> Status {
+        if (!the_case) {
+            const auto commands = workflow::parse_commands(summary.text_body);
+            for (const auto& line : commands.commands)
+                transcript.lines.push_back({line.line, std::string(workflow::to_string(line.command.verb)), false,
+                                            "no case named: keep the case tag (e.g. [" + config_.bot.case_prefix +
+                                                "#2026-0001]) in the subject"});
+            verdict = "coordinator commands naming no case";
+        } else if (authorised_by.empty()) {
+            auto t = engine_.run_commands(*the_case, summary.text_body, false, cause, now);
+            if (!t) return t.error();
+            transcript = std::move(*t);
+            verdict = "coordinator commands refused: no good signature by a registered coordinator key";
+        } else {
+            auto first = store_.remember_command_mail(signer_fingerprint, core::sha256_hex(summary.text_body), row_id,
+                                                      now);
+            if (!first) return first.error();
+            if (!*first) {
+                for (const auto& line : workflow::parse_commands(summary.text_body).commands)
+                    transcript.lines.push_back({line.line, std::string(workflow::to_string(line.command.verb)), false,
+                                                "this signed text was obeyed before; a replayed order is refused"});
+                verdict = "replayed coordinator commands refused";
+            } else {
+                auto t = engine_.run_commands(*the_case, summary.text_body, true, cause, now);
+                if (!t) return t.error();
+                transcript = std::move(*t);
+                verdict = "coordinator commands by " + authorised_by;
+            }
+        }
+        int done = 0;
+        for (const auto& l : transcript.lines) done += l.done ? 1 : 0;
+        verdict += " (" + std::to_string(done) + " done, " + std::to_string(transcript.lines.size() - done) +
+                   " refused)";
+        render::Variables vars{{"transcript", transcript.text()}};
+        if (the_case) {
+            domain::Participant coordinator;
+            coordinator.role = domain::Role::coordinator;
+            coordinator.address = answer_to;
+            auto case_vars = engine_.case_variables(*the_case, coordinator, nullptr, now);
+            if (!case_vars) return case_vars.error();
+            case_vars->insert_or_assign("transcript", transcript.text());
+            vars = std::move(*case_vars);
+        } else {
+            vars.insert({"case_id", "-"});
+            vars.insert({"case_tag", ""});
+        }
+        auto reply = build_direct_reply("coordinator_transcript", mail::Address{"", answer_to},
+                                        ReplyContext{&parsed, row_id, summary.subject}, vars, config_, templates_, now,
+                                        outgoing_crypto());
+        if (!reply) return reply.error();
+        if (the_case) reply->case_row_id = the_case->row_id;
+        if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
+        const auto case_row = the_case ? std::optional(the_case->row_id) : std::nullopt;
+        if (auto s = store_.audit({0, case_row, now, cause.actor, "command_mail", verdict, row_id}); !s) return s;
+        return store_.record_processed(row_id, MessageStatus::processed, verdict, case_row, summary, now);
+    });
+    if (!status) return status;
+    spdlog::info("message {} from {}: {}", row_id, summary.sender, verdict);
     return {};
 }
 

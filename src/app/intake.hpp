@@ -12,7 +12,9 @@
 #include "cvdbot/render/template_set.hpp"
 #include "cvdbot/rules/rule_set.hpp"
 #include "cvdbot/store/store.hpp"
+#include "case_engine.hpp"
 #include "outgoing.hpp"
+#include "pgp_open.hpp"
 #include "store_key_bindings.hpp"
 
 namespace cvd::app {
@@ -31,7 +33,8 @@ public:
           config_(config),
           clock_(clock),
           keyring_(keyring),
-          bindings_(store) {}
+          bindings_(store),
+          engine_(store, templates, rules, config, OutgoingCrypto{keyring, &bindings_, false}) {}
 
     // Bad input is not an error: it is recorded on the message (status failed/ignored) and
     // logged. An error return means the store could not record anything (retry later).
@@ -47,6 +50,16 @@ private:
     core::Result<std::optional<domain::Participant>> participant_by_signing_key(std::int64_t case_row_id,
                                                                                 const std::string& fingerprint);
 
+    // The configured coordinator whose registered key made the good signature on the mail,
+    // or empty: only such a signature lets mail command the bot.
+    core::Result<std::string> coordinator_signer(const std::optional<CryptoReport>& report);
+
+    // A coordinator's mail with command lines: obeyed only when signed by a registered
+    // coordinator key and not seen before; answered with a transcript either way.
+    core::Status handle_command_mail(const mail::Message& parsed, std::int64_t row_id, store::MessageSummary summary,
+                                     const std::optional<domain::Case>& the_case, const std::string& authorised_by,
+                                     const std::string& signer_fingerprint, core::Timestamp now);
+
     store::Store& store_;
     const render::TemplateSet& templates_;
     const rules::RuleSet& rules_;
@@ -54,6 +67,7 @@ private:
     const core::Clock& clock_;
     crypto::Keyring* keyring_;
     StoreKeyBindings bindings_;
+    CaseEngine engine_;
 
     OutgoingCrypto outgoing_crypto(bool attach_bot_key = false) {
         return OutgoingCrypto{keyring_, &bindings_, attach_bot_key};

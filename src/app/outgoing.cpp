@@ -109,13 +109,17 @@ core::Result<store::OutboundMail> build_direct_reply(const std::string& template
 core::Result<store::OutboundMail> build_outgoing(const std::string& template_name, const domain::Case& the_case,
                                                  const domain::Participant& recipient, const ReplyContext& reply,
                                                  const Config& config, const render::TemplateSet& templates,
-                                                 core::Timestamp now, const OutgoingCrypto& crypto) {
+                                                 core::Timestamp now, const OutgoingCrypto& crypto,
+                                                 const render::Variables& extra) {
     if (recipient.reply_token.empty())
         return core::make_error(core::ErrorKind::internal, "participant " + recipient.address + " has no reply token");
     // Each participant's thread has its own reply address, so a reply finds its thread even
     // when the client drops the subject tag and References.
     const std::string thread_address = reply_address(config.bot.address, recipient.reply_token);
-    auto vars = standard_variables(recipient.display_name, recipient.address, reply, thread_address, config, now);
+    auto vars = extra;
+    for (auto& [key, value] : standard_variables(recipient.display_name, recipient.address, reply, thread_address,
+                                                 config, now))
+        vars.insert_or_assign(key, std::move(value));
     vars["case_id"] = the_case.id.str();
     vars["case_tag"] = "[" + the_case.id.str() + "]";
     return compose(template_name, vars,

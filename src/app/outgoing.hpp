@@ -38,6 +38,7 @@ core::Result<store::OutboundMail> build_direct_reply(const std::string& template
 core::Result<store::OutboundMail> build_outgoing(const std::string& template_name, const domain::Case& the_case,
                                                  const domain::Participant& recipient, const ReplyContext& reply,
                                                  const Config& config, const render::TemplateSet& templates,
-                                                 core::Timestamp now, const OutgoingCrypto& crypto = {});
+                                                 core::Timestamp now, const OutgoingCrypto& crypto = {},
+                                                 const render::Variables& extra = {});
 
 }  // namespace cvd::app

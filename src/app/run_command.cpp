@@ -26,7 +26,7 @@ void install_signal_handlers() {
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-int run(Cli& cli, bool once) {
+int run(Cli& cli, bool once, const std::string& now_text) {
     auto config = cli.config();
     if (!config) return cli.fail(config.error()), cli.exit_code;
     auto rules = rules::load_rules((*config)->rules_dir);
@@ -52,7 +52,20 @@ int run(Cli& cli, bool once) {
     spdlog::info("signing with bot key {}", bot_key->fingerprint);
 
     install_signal_handlers();
-    core::SystemClock clock;
+    core::SystemClock system_clock;
+    std::optional<core::ManualClock> fixed_clock;
+    if (!now_text.empty()) {
+        // Tests move time forward: reminders and deadlines fire as if it were `now`.
+        const auto now = core::parse_iso8601(now_text);
+        if (!now) {
+            cli.fail(core::make_error(core::ErrorKind::invalid_input,
+                                      "--now '" + now_text + "' is not an ISO 8601 time (e.g. 2027-01-15T01:00:00Z)"));
+            return cli.exit_code;
+        }
+        fixed_clock.emplace(*now);
+        spdlog::warn("running with the clock set to {}", core::format_iso8601(*now));
+    }
+    const core::Clock& clock = fixed_clock ? static_cast<const core::Clock&>(*fixed_clock) : system_clock;
     Daemon daemon(**config, std::move(*rules), std::move(*templates), std::move(*store), std::move(*keyring), clock,
                   g_stop_requested);
     if (!once) {
@@ -72,8 +85,10 @@ int run(Cli& cli, bool once) {
 void add_run_command(Cli& cli) {
     auto* run_cmd = cli.app.add_subcommand("run", "run the daemon until SIGINT or SIGTERM");
     auto once = std::make_shared<bool>(false);
+    auto now = std::make_shared<std::string>();
     run_cmd->add_flag("--once", *once, "one fetch-process-send cycle, then exit (for tests and cron)");
-    run_cmd->callback([&cli, once] { cli.exit_code = run(cli, *once); });
+    run_cmd->add_option("--now", *now, "pretend the time is this ISO 8601 instant (for tests of timers)");
+    run_cmd->callback([&cli, once, now] { cli.exit_code = run(cli, *once, *now); });
 }
 
 }  // namespace cvd::app

@@ -9,7 +9,7 @@ namespace cvd::store {
 
 namespace {
 
-constexpr std::array<const char*, 3> kMigrations{
+constexpr std::array<const char*, 4> kMigrations{
     // 1: the walking skeleton's case file.
     R"sql(
 CREATE TABLE mailbox_state (
@@ -222,6 +222,23 @@ CREATE TABLE key_bindings (
 );
 CREATE INDEX key_bindings_by_address ON key_bindings(address);
 )sql",
+    // 4: what the workflow needs to remember between events: the agreed publication date,
+    // vendors' first replies and pre-notice permission, relaying, and signed command mail
+    // already obeyed (a replayed command is refused).
+    R"sql(
+ALTER TABLE cases ADD COLUMN publication_date INTEGER;
+ALTER TABLE participants ADD COLUMN replied_at INTEGER;
+ALTER TABLE participants ADD COLUMN pre_notice_allowed INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE command_mail (
+    id          INTEGER PRIMARY KEY,
+    signer      TEXT NOT NULL,
+    digest      TEXT NOT NULL,
+    message_id  INTEGER REFERENCES messages(id),
+    received_at INTEGER NOT NULL,
+    UNIQUE (signer, digest)
+);
+CREATE INDEX timers_by_name ON timers(case_id, name) WHERE state = 'armed';
+)sql",
 };
 
 core::Result<int> schema_version(sql::Connection& db) {
@@ -303,6 +320,23 @@ core::Status Store::transaction(const std::function<core::Status()>& body) {
     --impl_->transaction_depth;
     if (result) result = impl_->db.exec("COMMIT");
     if (!result) (void)impl_->db.exec("ROLLBACK");
+    return result;
+}
+
+core::Status Store::savepoint(const std::function<core::Status()>& body) {
+    if (impl_->transaction_depth == 0)
+        return core::make_error(core::ErrorKind::internal, "a savepoint needs an open transaction");
+    if (auto s = impl_->db.exec("SAVEPOINT step"); !s) return s;
+    core::Status result;
+    try {
+        result = body();
+    } catch (...) {
+        (void)impl_->db.exec("ROLLBACK TO step");
+        (void)impl_->db.exec("RELEASE step");
+        throw;
+    }
+    if (!result) (void)impl_->db.exec("ROLLBACK TO step");
+    if (auto s = impl_->db.exec("RELEASE step"); !s && result) return s;
     return result;
 }
 

@@ -121,6 +121,7 @@ core::Result<StepOutcome> on_correspondence(Ctx ctx, const CorrespondenceReceive
             ctx.clear_timers("vendor_reminder_", v->participant);
             ctx.clear_timers("vendor_unreachable", v->participant);
             ctx.audit("vendor_replied", "first reply; reminders stopped");
+            ctx.out.commands.push_back(MarkReplied{v->participant});
         }
     }
     if (!mail.automatic && mail.sender_role == Role::site_operator &&

@@ -351,6 +351,7 @@ core::Result<StepOutcome> on_product_command(Ctx ctx, const CoordinatorCommand& 
                                   std::string(domain::to_string(vstate)));
             ctx.audit("pre_notice_allowed", vendor_label(vendor->participant) +
                                                 " may notify its users before publication");
+            ctx.out.commands.push_back(AllowPreNotice{vendor->participant});
             ctx.send("pre_notice_allowed", Role::vendor, vendor->participant);
             return std::move(ctx.out);
         case Verb::direct_contact:

@@ -56,6 +56,12 @@ inline void apply(CaseSnapshot& c, const StepOutcome& o) {
             c.publication_date = p->when;
         } else if (const auto* tr = std::get_if<SetTrack>(&cmd)) {
             c.track = tr->track;
+        } else if (const auto* r = std::get_if<MarkReplied>(&cmd)) {
+            for (auto& v : c.vendors)
+                if (v.participant == r->participant) v.replied = true;
+        } else if (const auto* a = std::get_if<AllowPreNotice>(&cmd)) {
+            for (auto& v : c.vendors)
+                if (v.participant == a->participant) v.pre_notice_allowed = true;
         }
     }
 }

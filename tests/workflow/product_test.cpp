@@ -95,7 +95,12 @@ TEST_CASE(
     auto reply = run(c, CorrespondenceReceived{"psirt@a.test", Role::vendor, false, kA}, r,
                      kStart + std::chrono::days{2});
     CHECK_FALSE(timer(c, "vendor_reminder_1", kA));
-    c.vendors[0].replied = true;
+    REQUIRE(commands_of<MarkReplied>(reply).size() == 1);
+    CHECK(c.vendors[0].replied);
+    // A second reply is not a first reply again.
+    auto again = run(c, CorrespondenceReceived{"psirt@a.test", Role::vendor, false, kA}, r,
+                     kStart + std::chrono::days{3});
+    CHECK(commands_of<MarkReplied>(again).empty());
 
     run(c, order("send details A", kA), r, kStart);
     CHECK(c.state == CaseState::details_sent);
@@ -254,6 +259,8 @@ TEST_CASE("Pre-publication notice and direct contact need the coordinator's word
     auto c = fixing_case(r);
     auto pre = run(c, order("allow pre-notice A", kA), r, kStart);
     CHECK(sends(pre, "pre_notice_allowed", Role::vendor, kA));
+    REQUIRE(commands_of<AllowPreNotice>(pre).size() == 1);
+    CHECK(c.vendors[0].pre_notice_allowed);
     CHECK(c.state == CaseState::fixing);
     auto direct = run(c, order("direct-contact A", kA), r, kStart);
     REQUIRE(commands_of<SetDirectContact>(direct).size() == 1);

@@ -77,6 +77,18 @@ struct Timer {
     std::string state;  // armed, fired, cleared
 };
 
+// What the workflow remembers about a case beyond its state and timers.
+struct ParticipantFacts {
+    std::int64_t participant_row_id = 0;
+    std::optional<core::Timestamp> replied_at;
+    bool pre_notice_allowed = false;
+};
+
+struct WorkflowFacts {
+    std::optional<core::Timestamp> publication_date;
+    std::vector<ParticipantFacts> participants;
+};
+
 // Filters for `case list`; empty fields do not filter.
 struct CaseFilter {
     std::optional<domain::CaseState> state;

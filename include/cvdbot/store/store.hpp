@@ -41,6 +41,9 @@ public:
     // Runs `body` in one IMMEDIATE transaction: committed if it returns ok, rolled back
     // otherwise (and on exceptions).
     core::Status transaction(const std::function<core::Status()>& body);
+    // Inside a transaction: `body`'s changes are undone if it fails, the rest of the
+    // transaction goes on (one refused command among several).
+    core::Status savepoint(const std::function<core::Status()>& body);
 
     // --- mailbox tracking ---
     core::Result<std::optional<MailboxState>> mailbox_state(const std::string& mailbox);
@@ -103,6 +106,24 @@ public:
     // --- timers ---
     core::Result<std::int64_t> arm_timer(const Timer& timer);
     core::Result<std::vector<Timer>> timers(std::int64_t case_row_id);
+
+    // --- workflow state (see workflow_state.cpp) ---
+    core::Result<WorkflowFacts> workflow_facts(std::int64_t case_row_id);
+    core::Status set_start_date(std::int64_t case_row_id, core::Timestamp date);
+    core::Status set_publication_date(std::int64_t case_row_id, std::optional<core::Timestamp> when);
+    core::Status mark_replied(std::int64_t participant_row_id, core::Timestamp at);
+    core::Status allow_pre_notice(std::int64_t participant_row_id);
+    // Armed timers due by `now`, oldest first.
+    core::Result<std::vector<Timer>> due_timers(core::Timestamp now, int limit);
+    // armed -> fired; false when the timer was not armed any more (it fires at most once).
+    core::Result<bool> fire_timer(std::int64_t timer_row_id);
+    // Clears the armed timers of that name (and participant) on the case.
+    core::Status clear_timer(std::int64_t case_row_id, const std::string& name,
+                             std::optional<std::int64_t> participant_row_id);
+    // Remembers a signed command mail; false when the same signer sent the same signed text
+    // before (a replay).
+    core::Result<bool> remember_command_mail(const std::string& signer, const std::string& digest,
+                                             std::optional<std::int64_t> message_row_id, core::Timestamp now);
 
     // --- views ---
     core::Result<std::vector<StoredMessage>> case_messages(std::int64_t case_row_id);

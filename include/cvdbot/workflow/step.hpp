@@ -114,9 +114,20 @@ struct SetDirectContact {
     std::int64_t participant = 0;
 };
 
+// A vendor answered for the first time: remember it (reminders no longer apply).
+struct MarkReplied {
+    std::int64_t participant = 0;
+};
+
+// The coordinator agreed that this vendor may notify its users before publication.
+struct AllowPreNotice {
+    std::int64_t participant = 0;
+};
+
 using Command =
     std::variant<OpenCase, SendTemplate, RecordAudit, SetTimer, ClearTimer, SetVendorStatus,
-                 NotifyCoordinator, SetStartDate, SetTrack, SetPublicationDate, SetDirectContact>;
+                 NotifyCoordinator, SetStartDate, SetTrack, SetPublicationDate, SetDirectContact,
+                 MarkReplied, AllowPreNotice>;
 
 // --- state --------------------------------------------------------------------------
 struct VendorSnapshot {

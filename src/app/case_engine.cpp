@@ -1,0 +1,490 @@
+#include "case_engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "cvdbot/core/hash.hpp"
+#include "cvdbot/core/text.hpp"
+#include "cvdbot/mail/address.hpp"
+#include "cvdbot/store/vendor_directory.hpp"
+#include "cvdbot/workflow/calendar.hpp"
+#include "cvdbot/workflow/commands.hpp"
+
+namespace cvd::app {
+
+using core::Result;
+using core::Status;
+using domain::Role;
+
+namespace {
+
+constexpr int kTimersPerTick = 200;
+
+// Dates for people are Japan time, the process's calendar.
+std::string jst(core::Timestamp t, bool with_time) {
+    const auto local = t + std::chrono::hours{9};
+    const auto day = std::chrono::floor<std::chrono::days>(local);
+    const std::chrono::year_month_day d{day};
+    const std::chrono::hh_mm_ss hms{std::chrono::duration_cast<std::chrono::minutes>(local - day)};
+    char buf[40];
+    if (with_time)
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d JST", static_cast<int>(d.year()),
+                      static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()),
+                      static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
+    else
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                      static_cast<unsigned>(d.day()));
+    return buf;
+}
+
+bool needs_vendor(workflow::Verb verb, domain::Track track) {
+    using workflow::Verb;
+    switch (verb) {
+        case Verb::contact_vendor:
+        case Verb::vendor_status:
+        case Verb::no_agreement:
+        case Verb::cancel_publication:
+        case Verb::allow_pre_notice:
+        case Verb::direct_contact:
+            return true;
+        case Verb::send_details:
+        case Verb::unreachable:
+            return track != domain::Track::web;
+        default:
+            return false;
+    }
+}
+
+std::string describe(const workflow::CoordinatorCommand& c) {
+    std::string out(workflow::to_string(c.verb));
+    if (!c.text.empty()) out += " " + c.text;
+    return out;
+}
+
+}  // namespace
+
+std::string Transcript::text() const {
+    std::string out;
+    for (const auto& l : lines) {
+        out += "line " + std::to_string(l.line) + ": " + l.command + "\n";
+        out += std::string(l.done ? "  done: " : "  REFUSED: ") + l.result + "\n";
+    }
+    if (lines.empty()) out = "(no command lines found)\n";
+    return out;
+}
+
+bool Transcript::all_done() const {
+    return std::all_of(lines.begin(), lines.end(), [](const auto& l) { return l.done; });
+}
+
+Result<workflow::CaseSnapshot> CaseEngine::snapshot(const domain::Case& the_case) {
+    workflow::CaseSnapshot s;
+    s.state = the_case.state;
+    s.track = the_case.track;
+    s.start_date = the_case.start_date;
+    auto facts = store_.workflow_facts(the_case.row_id);
+    if (!facts) return facts.error();
+    s.publication_date = facts->publication_date;
+    auto people = store_.participants(the_case.row_id);
+    if (!people) return people.error();
+    for (const auto& p : *people) {
+        if (p.role != Role::vendor) continue;
+        workflow::VendorSnapshot v;
+        v.participant = p.row_id;
+        if (!p.vendor_status.empty()) {
+            const auto state = domain::parse_vendor_state(p.vendor_status);
+            // Our own database is not trusted either: an unknown status stops the case.
+            if (!state)
+                return core::make_error(core::ErrorKind::io, "participant " + std::to_string(p.row_id) +
+                                                                      " has an unknown vendor status '" +
+                                                                      core::sanitize_utf8(p.vendor_status) + "'");
+            v.state = *state;
+        }
+        for (const auto& f : facts->participants)
+            if (f.participant_row_id == p.row_id) {
+                v.replied = f.replied_at.has_value();
+                v.pre_notice_allowed = f.pre_notice_allowed;
+            }
+        s.vendors.push_back(v);
+    }
+    auto timers = store_.timers(the_case.row_id);
+    if (!timers) return timers.error();
+    for (const auto& t : *timers)
+        if (t.state == "armed") s.timers.push_back({t.name, t.participant_row_id, t.due_at});
+    return s;
+}
+
+Result<render::Variables> CaseEngine::case_variables(const domain::Case& the_case, const domain::Participant& recipient,
+                                                     const workflow::SendTemplate* send, core::Timestamp now) {
+    auto people = store_.participants(the_case.row_id);
+    if (!people) return people.error();
+    auto facts = store_.workflow_facts(the_case.row_id);
+    if (!facts) return facts.error();
+    const domain::Participant* discoverer = nullptr;
+    const domain::Participant* operator_ = nullptr;
+    for (const auto& p : *people) {
+        if (p.role == Role::discoverer && !discoverer) discoverer = &p;
+        if (p.role == Role::site_operator && !operator_) operator_ = &p;
+    }
+    // The report itself: the first message the discoverer sent.
+    std::string details;
+    auto messages = store_.case_messages(the_case.row_id);
+    if (!messages) return messages.error();
+    for (const auto& m : *messages)
+        if (m.direction == domain::Direction::inbound && discoverer && m.sender == discoverer->address) {
+            details = core::sanitize_utf8(m.text_body);
+            break;
+        }
+    const std::string unset = "-";
+    const auto& timers = rules_.timers;
+    render::Variables v{
+        {"case_id", the_case.id.str()},
+        {"case_tag", "[" + the_case.id.str() + "]"},
+        {"recipient_name", recipient.display_name.empty() ? recipient.address : recipient.display_name},
+        {"recipient_address", recipient.address},
+        {"recipient_role", std::string(domain::to_string(recipient.role))},
+        {"bot_name", config_.bot.name},
+        {"bot_address", config_.bot.address},
+        {"today", jst(now, false)},
+        {"case_title", the_case.title.empty() ? the_case.id.str() : the_case.title},
+        {"product_name", the_case.title},
+        {"vendor_name", recipient.role == Role::vendor && !recipient.organisation.empty() ? recipient.organisation
+                                                                                         : recipient.address},
+        {"site_url", operator_ ? operator_->organisation : unset},
+        {"start_date", the_case.start_date ? jst(*the_case.start_date, false) : unset},
+        {"target_date", the_case.start_date
+                            ? jst(workflow::add_days(*the_case.start_date, timers.publication_target_days), false)
+                            : unset},
+        {"lift_date", the_case.start_date
+                          ? jst(workflow::add_months(*the_case.start_date, timers.nondisclosure_lift_months), false)
+                          : unset},
+        {"publication_date", facts->publication_date ? jst(*facts->publication_date, true) : unset},
+        {"vulnerability_details", details},
+        {"discoverer_name", discoverer ? (discoverer->display_name.empty() ? discoverer->address
+                                                                           : discoverer->display_name)
+                                       : unset},
+        {"credit_name", discoverer && discoverer->consent.credit ? discoverer->display_name : ""},
+        {"status_summary", std::string(domain::to_string(the_case.state)) +
+                               (the_case.start_date ? ", start date " + jst(*the_case.start_date, false) : "") +
+                               (facts->publication_date ? ", publication " + jst(*facts->publication_date, true)
+                                                        : "")},
+        {"reason", ""},
+        {"decision", ""},
+        {"missing_fields", ""},
+        {"transcript", ""},
+        {"notice_text", ""},
+    };
+    if (send)
+        for (const auto& [key, value] : send->variables) v[key] = core::sanitize_utf8(value);
+    return v;
+}
+
+Result<std::vector<domain::Participant>> CaseEngine::recipients(const domain::Case& the_case,
+                                                                const workflow::SendTemplate& send) {
+    auto people = store_.participants(the_case.row_id);
+    if (!people) return people.error();
+    std::vector<domain::Participant> out;
+    for (const auto& p : *people)
+        if (send.participant ? p.row_id == *send.participant : p.role == send.recipient_role) out.push_back(p);
+    if (out.empty())
+        return core::make_error(core::ErrorKind::conflict,
+                                "the case has no " + std::string(domain::to_string(send.recipient_role)) +
+                                    (send.participant ? " #" + std::to_string(*send.participant) : "") +
+                                    " to send '" + send.template_name + "' to");
+    return out;
+}
+
+Status CaseEngine::notify_coordinators(const domain::Case& the_case, const std::string& text, const Cause& cause,
+                                       core::Timestamp now) {
+    if (config_.coordinators.empty()) {
+        spdlog::warn("{}: a coordinator is needed but none is configured: {}", the_case.id.str(), text);
+        return {};
+    }
+    for (const auto& address : config_.coordinators) {
+        domain::Participant coordinator;
+        coordinator.role = Role::coordinator;
+        coordinator.address = address;
+        workflow::SendTemplate send{"coordinator_notice", Role::coordinator, std::nullopt, {{"notice_text", text}}};
+        auto vars = case_variables(the_case, coordinator, &send, now);
+        if (!vars) return vars.error();
+        auto mail = build_direct_reply("coordinator_notice", mail::Address{"", address}, ReplyContext{}, *vars,
+                                       config_, templates_, now, crypto_);
+        if (!mail) return mail.error();
+        mail->case_row_id = the_case.row_id;
+        if (auto q = store_.queue_outbound(*mail, now); !q) return q.error();
+    }
+    (void)cause;
+    return {};
+}
+
+Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const workflow::StepOutcome& outcome,
+                                  const Cause& cause, core::Timestamp now, const NewCaseFacts& facts) {
+    Applied applied;
+    std::vector<const workflow::SendTemplate*> sends;
+    std::vector<std::string> notices;
+    const auto need_case = [&]() -> Status {
+        if (!the_case) return core::make_error(core::ErrorKind::internal, "a workflow command needs a case");
+        return {};
+    };
+    for (const auto& command : outcome.commands) {
+        if (const auto* open = std::get_if<workflow::OpenCase>(&command)) {
+            auto created = store_.create_case(config_.bot.case_prefix, now, core::sanitize_utf8(facts.title));
+            if (!created) return created.error();
+            the_case = *created;
+            domain::Participant discoverer;
+            discoverer.case_row_id = created->row_id;
+            discoverer.role = Role::discoverer;
+            discoverer.address = open->discoverer_address;
+            discoverer.display_name = core::sanitize_utf8(open->discoverer_name);
+            discoverer.language = facts.language;
+            auto added = store_.add_participant(discoverer, now);
+            if (!added) return added.error();
+            applied.opened_by = *added;
+            applied.effects.push_back("opened case " + created->id.str());
+            continue;
+        }
+        if (const auto* audit = std::get_if<workflow::RecordAudit>(&command)) {
+            if (auto s = store_.audit({0, the_case ? std::optional(the_case->row_id) : std::nullopt, now, cause.actor,
+                                       audit->action, audit->detail, cause.message_row_id});
+                !s)
+                return s.error();
+            continue;
+        }
+        if (auto s = need_case(); !s) return s.error();
+        const auto case_row = the_case->row_id;
+        Status s;
+        if (const auto* send = std::get_if<workflow::SendTemplate>(&command)) {
+            sends.push_back(send);
+        } else if (const auto* notify = std::get_if<workflow::NotifyCoordinator>(&command)) {
+            notices.push_back(notify->text);
+        } else if (const auto* set = std::get_if<workflow::SetTimer>(&command)) {
+            // Arming again replaces: one armed timer per name and participant.
+            s = store_.clear_timer(case_row, set->name, set->participant);
+            if (s) {
+                auto armed = store_.arm_timer({0, case_row, set->participant, set->name, set->due, "armed"});
+                if (!armed) return armed.error();
+                applied.effects.push_back("timer " + set->name + " due " + jst(set->due, true));
+            }
+        } else if (const auto* clear = std::get_if<workflow::ClearTimer>(&command)) {
+            s = store_.clear_timer(case_row, clear->name, clear->participant);
+        } else if (const auto* vendor = std::get_if<workflow::SetVendorStatus>(&command)) {
+            s = store_.set_vendor_status(vendor->participant, std::string(domain::to_string(vendor->state)));
+            applied.effects.push_back("vendor #" + std::to_string(vendor->participant) + " is now " +
+                                      std::string(domain::to_string(vendor->state)));
+        } else if (const auto* start = std::get_if<workflow::SetStartDate>(&command)) {
+            s = store_.set_start_date(case_row, start->date);
+            applied.effects.push_back("start date " + jst(start->date, false));
+        } else if (const auto* track = std::get_if<workflow::SetTrack>(&command)) {
+            s = store_.set_case_track(case_row, track->track, now);
+            applied.effects.push_back("track " + std::string(domain::to_string(track->track)));
+        } else if (const auto* date = std::get_if<workflow::SetPublicationDate>(&command)) {
+            s = store_.set_publication_date(case_row, date->when);
+            applied.effects.push_back(date->when ? "publication date " + jst(*date->when, true)
+                                                 : std::string("publication date cleared"));
+        } else if (const auto* direct = std::get_if<workflow::SetDirectContact>(&command)) {
+            auto p = store_.participant(direct->participant);
+            if (!p) return p.error();
+            if (*p) {
+                auto consent = (*p)->consent;
+                consent.direct_contact = true;
+                s = store_.set_consent(direct->participant, consent);
+            }
+            applied.effects.push_back("direct contact with vendor #" + std::to_string(direct->participant));
+        } else if (const auto* replied = std::get_if<workflow::MarkReplied>(&command)) {
+            s = store_.mark_replied(replied->participant, now);
+        } else if (const auto* pre = std::get_if<workflow::AllowPreNotice>(&command)) {
+            s = store_.allow_pre_notice(pre->participant);
+        }
+        if (!s) return s.error();
+    }
+    if (the_case && outcome.state && *outcome.state != the_case->state) {
+        if (auto s = store_.set_case_state(the_case->row_id, *outcome.state, now); !s) return s.error();
+        applied.effects.push_back("state " + std::string(domain::to_string(the_case->state)) + " -> " +
+                                  std::string(domain::to_string(*outcome.state)));
+    }
+    if (the_case) {
+        // Mail is rendered after every other change, so it tells the new dates and state.
+        auto fresh = store_.case_by_row(the_case->row_id);
+        if (!fresh) return fresh.error();
+        if (!*fresh) return core::make_error(core::ErrorKind::internal, "the case vanished");
+        the_case = **fresh;
+    }
+    for (const auto* send : sends) {
+        auto to = recipients(*the_case, *send);
+        if (!to) return to.error();
+        for (const auto& recipient : *to) {
+            auto vars = case_variables(*the_case, recipient, send, now);
+            if (!vars) return vars.error();
+            // Only the message's own sender gets a reply in its thread.
+            const bool answering = cause.reply.answering && applied.opened_by &&
+                                   recipient.row_id == applied.opened_by->row_id;
+            auto mail = build_outgoing(send->template_name, *the_case, recipient,
+                                       answering ? cause.reply : ReplyContext{}, config_, templates_, now, crypto_,
+                                       *vars);
+            if (!mail) return mail.error();
+            if (auto q = store_.queue_outbound(*mail, now); !q) return q.error();
+            applied.effects.push_back("sent " + send->template_name + " to " + recipient.address);
+        }
+    }
+    for (const auto& text : notices) {
+        if (auto s = notify_coordinators(*the_case, text, cause, now); !s) return s.error();
+        applied.effects.push_back("told the coordinators: " + text);
+    }
+    applied.the_case = the_case;
+    return applied;
+}
+
+Result<Applied> CaseEngine::run(const domain::Case& the_case, const workflow::Event& event, const Cause& cause,
+                                core::Timestamp now) {
+    auto snap = snapshot(the_case);
+    if (!snap) return snap.error();
+    auto outcome = workflow::step(*snap, event, rules_, now);
+    if (!outcome) return outcome.error();
+    return apply(the_case, *outcome, cause, now);
+}
+
+Result<std::optional<std::int64_t>> CaseEngine::resolve_vendor(const domain::Case& the_case, const std::string& text,
+                                                               bool may_add, core::Timestamp now) {
+    using R = std::optional<std::int64_t>;
+    if (text.empty()) return R{};
+    auto people = store_.participants(the_case.row_id);
+    if (!people) return people.error();
+    const std::string wanted(core::trim(text));
+    const std::string as_address = domain::normalize_address(wanted);
+    for (const auto& p : *people) {
+        if (p.role != Role::vendor) continue;
+        if (wanted == "#" + std::to_string(p.row_id) || core::iequals_ascii(p.organisation, wanted) ||
+            p.address == as_address ||
+            std::find(p.other_addresses.begin(), p.other_addresses.end(), as_address) != p.other_addresses.end())
+            return R{p.row_id};
+    }
+    if (!may_add) return R{};
+    store::VendorDirectory directory(store_);
+    auto listed = directory.find_by_name(wanted);
+    if (!listed) return listed.error();
+    domain::Participant vendor;
+    vendor.case_row_id = the_case.row_id;
+    vendor.role = Role::vendor;
+    std::vector<std::string> more;
+    if (*listed) {
+        const auto& v = **listed;
+        for (const auto& c : v.contacts) {
+            if (vendor.address.empty() && c.kind == store::ContactKind::to)
+                vendor.address = c.address;
+            else
+                more.push_back(c.address);
+        }
+        vendor.organisation = v.name;
+        vendor.vendor_row_id = v.row_id;
+        vendor.language = v.languages.empty() ? "" : v.languages.front();
+    } else if (mail::is_plausible_addr_spec(wanted)) {
+        vendor.address = as_address;
+        vendor.organisation = std::string(core::address_domain(as_address));
+    } else {
+        return R{};
+    }
+    if (vendor.address.empty()) return R{};
+    auto added = store_.add_participant(vendor, now);
+    if (!added) return added.error();
+    for (const auto& address : more)
+        if (auto s = store_.add_participant_address(added->row_id, address, "cc"); !s) return s.error();
+    if (*listed) {
+        // Keys an administrator put in the directory are registered keys for its contacts.
+        std::vector<std::string> addresses = more;
+        addresses.push_back(added->address);
+        for (const auto& fpr : (*listed)->key_fingerprints)
+            for (const auto& address : addresses)
+                if (auto s = store_.bind_key({address, fpr, "registered", now, std::nullopt}); !s) return s.error();
+    }
+    return R{added->row_id};
+}
+
+Result<Transcript> CaseEngine::run_commands(const domain::Case& the_case, std::string_view text, bool authorised,
+                                            const Cause& cause, core::Timestamp now) {
+    Transcript transcript;
+    const auto parsed = workflow::parse_commands(text);
+    auto status = store_.transaction([&]() -> Status {
+        for (const auto& line : parsed.commands) {
+            TranscriptLine t{line.line, describe(line.command), false, ""};
+            // Each line in a savepoint: a refused line undoes only itself.
+            auto done = store_.savepoint([&]() -> Status {
+                auto current = store_.case_by_row(the_case.row_id);
+                if (!current) return current.error();
+                if (!*current) return core::make_error(core::ErrorKind::internal, "the case vanished");
+                auto command = line.command;
+                if (authorised && needs_vendor(command.verb, (*current)->track)) {
+                    auto vendor = resolve_vendor(**current, command.text,
+                                                 command.verb == workflow::Verb::contact_vendor, now);
+                    if (!vendor) return vendor.error();
+                    command.participant = *vendor;
+                }
+                auto snap = snapshot(**current);
+                if (!snap) return snap.error();
+                auto outcome =
+                    workflow::step(*snap, workflow::CoordinatorCommandReceived{command, authorised}, rules_, now);
+                if (!outcome) return outcome.error();
+                auto applied = apply(**current, *outcome, cause, now);
+                if (!applied) return applied.error();
+                for (const auto& e : applied->effects) t.result += (t.result.empty() ? "" : "; ") + e;
+                if (t.result.empty()) t.result = "recorded";
+                return {};
+            });
+            if (!done) {
+                // Our own failures (disk, database) stop everything: the mail is retried.
+                if (done.error().kind == core::ErrorKind::io || done.error().kind == core::ErrorKind::internal)
+                    return done;
+                t.result = done.error().message;
+            }
+            t.done = done.ok();
+            transcript.lines.push_back(std::move(t));
+        }
+        for (const auto& e : parsed.errors)
+            transcript.lines.push_back({e.line, "(unreadable)", false, e.message});
+        std::sort(transcript.lines.begin(), transcript.lines.end(),
+                  [](const auto& a, const auto& b) { return a.line < b.line; });
+        return {};
+    });
+    if (!status) return status.error();
+    return transcript;
+}
+
+Result<int> CaseEngine::fire_due_timers(core::Timestamp now) {
+    auto due = store_.due_timers(now, kTimersPerTick);
+    if (!due) return due.error();
+    int fired = 0;
+    for (const auto& timer : *due) {
+        std::string outcome_note;
+        auto status = store_.transaction([&]() -> Status {
+            auto first = store_.fire_timer(timer.row_id);
+            if (!first) return first.error();
+            if (!*first) return {};  // someone else fired it
+            auto c = store_.case_by_row(timer.case_row_id);
+            if (!c) return c.error();
+            if (!*c) return core::make_error(core::ErrorKind::io, "timer " + std::to_string(timer.row_id) +
+                                                                           " belongs to no case");
+            Cause cause{"bot", std::nullopt, {}};
+            auto applied = run(**c, workflow::TimerFired{timer.name, timer.participant_row_id}, cause, now);
+            if (!applied) {
+                if (applied.error().kind != core::ErrorKind::conflict &&
+                    applied.error().kind != core::ErrorKind::invalid_input)
+                    return applied.error();
+                // A timer overtaken by events (the vendor answered, the case closed) is spent.
+                outcome_note = "stale: " + applied.error().message;
+                return store_.audit({0, timer.case_row_id, now, "bot", "timer_stale",
+                                     timer.name + ": " + applied.error().message, std::nullopt});
+            }
+            for (const auto& e : applied->effects) outcome_note += (outcome_note.empty() ? "" : "; ") + e;
+            ++fired;
+            return {};
+        });
+        if (!status) return status.error();
+        spdlog::info("timer {} ({}) on case #{}: {}", timer.name, core::format_iso8601(timer.due_at),
+                     timer.case_row_id, outcome_note.empty() ? "fired" : outcome_note);
+    }
+    return fired;
+}
+
+}  // namespace cvd::app
