@@ -402,6 +402,25 @@ Result<std::optional<std::int64_t>> CaseEngine::resolve_vendor(const domain::Cas
     return R{added->row_id};
 }
 
+Status CaseEngine::add_site_operator(const domain::Case& the_case, const std::string& text, core::Timestamp now) {
+    // "contact operator ADDRESS [SITE-URL]"
+    std::vector<std::string> words;
+    for (const auto part : core::split(core::trim(text), ' '))
+        if (!part.empty()) words.emplace_back(part);
+    if (words.empty() || !mail::is_plausible_addr_spec(words.front()))
+        return core::make_error(core::ErrorKind::invalid_input,
+                                "contact operator: give the operator's address first, e.g. "
+                                "`contact operator security@shop.example https://shop.example/`");
+    domain::Participant op;
+    op.case_row_id = the_case.row_id;
+    op.role = Role::site_operator;
+    op.address = domain::normalize_address(words.front());
+    if (words.size() > 1) op.organisation = core::sanitize_utf8(words[1]);
+    auto added = store_.add_participant(op, now);
+    if (!added) return added.error();
+    return {};
+}
+
 Result<Transcript> CaseEngine::run_commands(const domain::Case& the_case, std::string_view text, bool authorised,
                                             const Cause& cause, core::Timestamp now) {
     Transcript transcript;
@@ -421,6 +440,8 @@ Result<Transcript> CaseEngine::run_commands(const domain::Case& the_case, std::s
                     if (!vendor) return vendor.error();
                     command.participant = *vendor;
                 }
+                if (authorised && command.verb == workflow::Verb::contact_operator && !command.text.empty())
+                    if (auto s = add_site_operator(**current, command.text, now); !s) return s;
                 auto snap = snapshot(**current);
                 if (!snap) return snap.error();
                 auto outcome =

@@ -92,6 +92,7 @@ private:
     // `contact vendor` a vendor from the directory (or a plain address) joins the case.
     core::Result<std::optional<std::int64_t>> resolve_vendor(const domain::Case& the_case, const std::string& text,
                                                              bool may_add, core::Timestamp now);
+    core::Status add_site_operator(const domain::Case& the_case, const std::string& text, core::Timestamp now);
     core::Status notify_coordinators(const domain::Case& the_case, const std::string& text, const Cause& cause,
                                      core::Timestamp now);
 

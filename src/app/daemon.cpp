@@ -153,10 +153,26 @@ Status Daemon::drain_outbox(CycleReport& report) {
     }
 }
 
+Status Daemon::reload() {
+    auto fresh = load_live_set(config_);
+    if (!fresh) {
+        spdlog::error("reload refused, the running rules and templates stay in force: {}",
+                      core::describe(fresh.error()));
+        return fresh.error();
+    }
+    // Intake and the engine hold references to these members: assigning keeps them valid.
+    rules_ = std::move(fresh->rules);
+    templates_ = std::move(fresh->templates);
+    spdlog::info("reloaded rules from {} and {} templates from {}", config_.rules_dir.string(),
+                 templates_.templates().size(), config_.templates_dir.string());
+    return {};
+}
+
 Status Daemon::run_forever() {
     spdlog::info("cvdbot running: {} mailbox {}, polling every {} s", config_.imap.url, config_.imap.mailbox,
                  config_.poll_interval.count());
     while (!stop_requested_) {
+        if (reload_requested_ && reload_requested_->exchange(false)) (void)reload();
         auto report = cycle();
         if (!report) {
             // Disk full, database locked: stop fetching, say so, try again later.

@@ -14,6 +14,7 @@
 #include "cvdbot/rules/rule_set.hpp"
 #include "cvdbot/store/store.hpp"
 #include "intake.hpp"
+#include "live_set.hpp"
 
 namespace cvd::app {
 
@@ -40,6 +41,12 @@ public:
     // Cycles every poll interval until stop_requested; the current message is finished first.
     core::Status run_forever();
 
+    // Re-reads rules/ and templates/; if the new set fails its checks the old one stays and
+    // the error says why. In-flight work keeps the set it started with.
+    core::Status reload();
+    // run_forever() reloads between cycles when this flag is raised (SIGHUP).
+    void watch_reload_flag(std::atomic<bool>* flag) { reload_requested_ = flag; }
+
 private:
     core::Status fetch_and_process(CycleReport& report);
     core::Status process_pending(CycleReport& report);
@@ -59,6 +66,7 @@ private:
     StoreKeyBindings bindings_;
     CaseEngine engine_;
     std::uint32_t current_uidvalidity_ = 0;
+    std::atomic<bool>* reload_requested_ = nullptr;
 };
 
 }  // namespace cvd::app

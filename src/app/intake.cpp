@@ -268,7 +268,10 @@ Status Intake::process(std::int64_t row_id) {
 }
 
 core::Result<std::string> Intake::coordinator_signer(const std::optional<CryptoReport>& report) {
-    if (!report || report->signature != crypto::SignatureStatus::good || report->signer_fingerprint.empty())
+    // The signature must cover the whole body: unsigned lines around a signed block (or a
+    // signed block quoted in a reply) must not pass as orders.
+    if (!report || report->signature != crypto::SignatureStatus::good || report->signer_fingerprint.empty() ||
+        !report->fully_signed)
         return std::string();
     for (const auto& address : config_.coordinators) {
         auto bindings = bindings_.bindings_for(address);

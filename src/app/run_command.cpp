@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <unistd.h>
+
 #include <csignal>
+#include <cstring>
+#include <fstream>
 
 #include "cli.hpp"
 #include "daemon.hpp"
@@ -14,8 +18,10 @@ namespace cvd::app {
 namespace {
 
 std::atomic<bool> g_stop_requested{false};
+std::atomic<bool> g_reload_requested{false};
 
 extern "C" void on_stop_signal(int) { g_stop_requested = true; }
+extern "C" void on_reload_signal(int) { g_reload_requested = true; }
 
 void install_signal_handlers() {
     struct sigaction action {};
@@ -23,25 +29,19 @@ void install_signal_handlers() {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    struct sigaction reload {};
+    reload.sa_handler = on_reload_signal;
+    sigemptyset(&reload.sa_mask);
+    sigaction(SIGHUP, &reload, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 }
 
 int run(Cli& cli, bool once, const std::string& now_text) {
     auto config = cli.config();
     if (!config) return cli.fail(config.error()), cli.exit_code;
-    auto rules = rules::load_rules((*config)->rules_dir);
-    if (!rules) return cli.fail(rules.error()), cli.exit_code;
-    auto templates = render::TemplateSet::load((*config)->templates_dir);
-    if (!templates) return cli.fail(templates.error()), cli.exit_code;
     // Every template the daemon may send must exist before the first mail arrives.
-    for (const std::string& name : {rules->intake.acknowledgment_template, std::string("contact_change_received"),
-                                    std::string("contact_change_unreadable"), std::string("decryption_failed")}) {
-        if (!templates->contains(name)) {
-            cli.fail(core::make_error(core::ErrorKind::config, (*config)->templates_dir.string() + ": template '" +
-                                                                   name + "' is needed but missing"));
-            return cli.exit_code;
-        }
-    }
+    auto live = load_live_set(**config);
+    if (!live) return cli.fail(live.error()), cli.exit_code;
     auto store = store::Store::open((*config)->database.string());
     if (!store) return cli.fail(store.error()), cli.exit_code;
     auto keyring = crypto::Keyring::open(keyring_settings(**config));
@@ -66,10 +66,15 @@ int run(Cli& cli, bool once, const std::string& now_text) {
         spdlog::warn("running with the clock set to {}", core::format_iso8601(*now));
     }
     const core::Clock& clock = fixed_clock ? static_cast<const core::Clock&>(*fixed_clock) : system_clock;
-    Daemon daemon(**config, std::move(*rules), std::move(*templates), std::move(*store), std::move(*keyring), clock,
+    Daemon daemon(**config, std::move(live->rules), std::move(live->templates), std::move(*store), std::move(*keyring), clock,
                   g_stop_requested);
     if (!once) {
+        daemon.watch_reload_flag(&g_reload_requested);
+        const auto pid_file = pid_file_path(**config);
+        if (std::ofstream out(pid_file); out) out << ::getpid() << "\n";
         auto status = daemon.run_forever();
+        std::error_code ignored;
+        std::filesystem::remove(pid_file, ignored);
         if (!status) cli.fail(status.error());
         return cli.exit_code;
     }
@@ -80,9 +85,41 @@ int run(Cli& cli, bool once, const std::string& now_text) {
     return report->imap_ok ? 0 : 75;  // 75: EX_TEMPFAIL
 }
 
+// `cvdbot reload`: checks the edited set first, so the administrator sees a broken edit at
+// once; then signals the running daemon, which checks again and keeps its old set on error.
+int reload(Cli& cli) {
+    auto config = cli.config();
+    if (!config) return cli.fail(config.error()), cli.exit_code;
+    auto live = load_live_set(**config);
+    if (!live) {
+        cli.fail(live.error());
+        spdlog::error("not reloading: the daemon keeps its current rules and templates");
+        return cli.exit_code;
+    }
+    const auto pid_file = pid_file_path(**config);
+    std::ifstream in(pid_file);
+    long pid = 0;
+    if (!(in >> pid) || pid <= 1) {
+        cli.fail(core::make_error(core::ErrorKind::not_found,
+                                  pid_file.string() + ": no running daemon (no process id file); the set is valid"));
+        return cli.exit_code;
+    }
+    if (::kill(static_cast<pid_t>(pid), SIGHUP) != 0) {
+        cli.fail(core::make_error(core::ErrorKind::not_found, "cannot signal process " + std::to_string(pid) + " from " +
+                                                                  pid_file.string() + ": " + std::strerror(errno)));
+        return cli.exit_code;
+    }
+    spdlog::info("rules and templates check out; asked cvdbot (pid {}) to reload", pid);
+    return 0;
+}
+
 }  // namespace
 
 void add_run_command(Cli& cli) {
+    auto* reload_cmd = cli.app.add_subcommand("reload", "check rules/ and templates/, then make the running daemon "
+                                                        "re-read them (SIGHUP)");
+    reload_cmd->callback([&cli] { cli.exit_code = reload(cli); });
+
     auto* run_cmd = cli.app.add_subcommand("run", "run the daemon until SIGINT or SIGTERM");
     auto once = std::make_shared<bool>(false);
     auto now = std::make_shared<std::string>();

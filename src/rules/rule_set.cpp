@@ -1,6 +1,8 @@
 #include "cvdbot/rules/rule_set.hpp"
 
+#include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "cvdbot/core/toml_check.hpp"
@@ -154,15 +156,66 @@ Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& sourc
     return rules;
 }
 
-Result<RuleSet> load_rules(const std::filesystem::path& dir) {
-    const auto path = dir / "workflow.toml";
+Result<Holidays> parse_holidays(std::string_view toml_text, const std::string& source_name) {
+    auto root = core::toml_parse(toml_text, source_name);
+    if (!root) return root.error();
+    if (auto s = core::toml_only_known_keys(source_name, *root, "", {"holidays"}); !s) return s.error();
+    Holidays out;
+    const toml::node* node = root->get("holidays");
+    if (!node) return out;
+    const auto* table = node->as_table();
+    if (!table) return toml_error(source_name, node, "holidays", "must be a table of YYYY-MM-DD = \"name\"");
+    for (const auto& [key, value] : *table) {
+        const std::string text(key.str());
+        int y = 0;
+        unsigned m = 0, d = 0;
+        char tail = 0;
+        if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+            return toml_error(source_name, &value, "holidays." + text, "is not a date (YYYY-MM-DD)");
+        const std::chrono::year_month_day parsed{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+        if (!parsed.ok() || y < 2000 || y > 2200)
+            return toml_error(source_name, &value, "holidays." + text, "is not a real date");
+        const auto name = value.value<std::string>();
+        if (!value.is_string() || name->empty())
+            return toml_error(source_name, &value, "holidays." + text, "needs a name, e.g. \"元日\"");
+        out.emplace(std::chrono::sys_days{parsed}, *name);
+    }
+    return out;
+}
+
+namespace {
+
+// nullopt when the file does not exist.
+Result<std::optional<std::string>> read_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::optional<std::string>{};
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return core::make_error(core::ErrorKind::config,
-                                path.string() + ": cannot read the workflow rules file");
+    if (!in) return core::make_error(core::ErrorKind::config, path.string() + ": cannot read");
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_rules(text.str(), path.string());
+    return std::optional<std::string>(text.str());
+}
+
+}  // namespace
+
+Result<RuleSet> load_rules(const std::filesystem::path& dir) {
+    const auto path = dir / "workflow.toml";
+    auto text = read_file(path);
+    if (!text) return text.error();
+    if (!*text)
+        return core::make_error(core::ErrorKind::config,
+                                path.string() + ": cannot read the workflow rules file");
+    auto rules = parse_rules(**text, path.string());
+    if (!rules) return rules.error();
+    const auto holidays_path = dir / "holidays.toml";
+    auto holidays_text = read_file(holidays_path);
+    if (!holidays_text) return holidays_text.error();
+    if (*holidays_text) {
+        auto holidays = parse_holidays(**holidays_text, holidays_path.string());
+        if (!holidays) return holidays.error();
+        rules->holidays = std::move(*holidays);
+    }
+    return rules;
 }
 
 std::chrono::seconds retry_delay(const OutboxRules& rules, int attempt) {

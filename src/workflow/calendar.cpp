@@ -36,13 +36,14 @@ core::Timestamp add_months(core::Timestamp t, int n) {
     return from_jst(moved, tod);
 }
 
-core::Timestamp add_business_days(core::Timestamp t, int n) {
+core::Timestamp add_business_days(core::Timestamp t, int n,
+                                  const std::map<std::chrono::sys_days, std::string>& holidays) {
     auto [date, tod] = to_jst(t);
     sys_days day{date};
     while (n > 0) {
         day += days{1};
         const weekday wd{day};
-        if (wd != Saturday && wd != Sunday) --n;
+        if (wd != Saturday && wd != Sunday && !holidays.count(day)) --n;
     }
     return from_jst(year_month_day{day}, tod);
 }

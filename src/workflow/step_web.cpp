@@ -19,7 +19,8 @@ core::Result<StepOutcome> on_web_command(Ctx ctx, const CoordinatorCommand& cmd)
             if (!c.start_date) ctx.out.commands.push_back(SetStartDate{ctx.now});
             ctx.set_timer(
                 "operator_reminder_1", std::nullopt,
-                add_business_days(ctx.now, ctx.rules.timers.operator_first_reply_business_days));
+                add_business_days(ctx.now, ctx.rules.timers.operator_first_reply_business_days,
+                                  ctx.rules.holidays));
             return std::move(ctx.out);
         case Verb::send_details:
             if (c.state != CaseState::operator_contacted) return refuse(c, name);

@@ -134,7 +134,7 @@ core::Result<StepOutcome> operator_timer(Ctx ctx, const TimerFired& t) {
             ctx.send("operator_reminder", Role::site_operator);
             ctx.audit("operator_reminder", "reminder " + std::to_string(k));
             ctx.set_timer(std::string(kOperatorReminder) + std::to_string(k + 1), std::nullopt,
-                          add_business_days(ctx.now, bdays));
+                          add_business_days(ctx.now, bdays, ctx.rules.holidays));
             return std::move(ctx.out);
         }
         ctx.out.state = CaseState::operator_unreachable;

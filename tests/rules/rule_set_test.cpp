@@ -93,3 +93,32 @@ TEST_CASE("Bad timer rules are refused with file, line and key") {
     auto not_table = parse_rules("timers = 3\n", "w.toml");
     CHECK_FALSE(not_table.ok());
 }
+
+TEST_CASE("The shipped holidays load: Japanese national holidays by date") {
+    auto rules = load_rules(CVDBOT_SOURCE_DIR "/rules");
+    REQUIRE(rules.ok());
+    using namespace std::chrono;
+    const sys_days new_year{year{2027} / January / 1};
+    REQUIRE(rules->holidays.count(new_year));
+    CHECK(rules->holidays.at(new_year) == "元日");
+    CHECK(rules->holidays.count(sys_days{year{2027} / March / 22}));  // 振替休日
+    CHECK_FALSE(rules->holidays.count(sys_days{year{2027} / March / 24}));
+}
+
+TEST_CASE("Bad holiday lines are refused with file and line") {
+    auto not_a_date = parse_holidays("[holidays]\n2027-01-01 = \"元日\"\n2027-02-30 = \"x\"\n", "holidays.toml");
+    REQUIRE_FALSE(not_a_date.ok());
+    CHECK_THAT(not_a_date.error().message, Contains("holidays.toml:3") && Contains("not a real date"));
+    auto no_name = parse_holidays("[holidays]\n2027-01-01 = 1\n", "holidays.toml");
+    REQUIRE_FALSE(no_name.ok());
+    CHECK_THAT(no_name.error().message, Contains("holidays.toml:2") && Contains("needs a name"));
+    auto bad_key = parse_holidays("[holidays]\nnew-year = \"元日\"\n", "holidays.toml");
+    REQUIRE_FALSE(bad_key.ok());
+    CHECK_THAT(bad_key.error().message, Contains("not a date"));
+    auto unknown = parse_holidays("[days]\n", "holidays.toml");
+    REQUIRE_FALSE(unknown.ok());
+    CHECK_THAT(unknown.error().message, Contains("unknown key"));
+    auto empty = parse_holidays("", "holidays.toml");
+    REQUIRE(empty.ok());
+    CHECK(empty->empty());
+}

@@ -1,6 +1,8 @@
 #include "cvdbot/workflow/calendar.hpp"
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <string>
 
 using namespace cvd;
 using namespace cvd::workflow;
@@ -21,6 +23,15 @@ TEST_CASE("Business days skip weekends in Japan time") {
     CHECK(iso(add_business_days(at("2026-11-28T01:00:00Z"), 1)) == "2026-11-30T01:00:00Z");
     // Friday 23:00 UTC is already Saturday 08:00 in Japan: + 1 = Monday.
     CHECK(iso(add_business_days(at("2026-11-27T23:00:00Z"), 1)) == "2026-11-29T23:00:00Z");
+}
+
+TEST_CASE("Business days skip the holidays the rules list") {
+    using namespace std::chrono;
+    const std::map<sys_days, std::string> holidays{{sys_days{year{2027} / March / 22}, "振替休日"},
+                                                   {sys_days{year{2027} / March / 23}, "closing day"}};
+    // Friday 2027-03-19 + 1 business day: Monday 22nd and Tuesday 23rd are off -> Wednesday 24th.
+    CHECK(iso(add_business_days(at("2027-03-19T01:00:00Z"), 1, holidays)) == "2027-03-24T01:00:00Z");
+    CHECK(iso(add_business_days(at("2027-03-19T01:00:00Z"), 1)) == "2027-03-22T01:00:00Z");
 }
 
 TEST_CASE("Months clamp to the end of the month") {

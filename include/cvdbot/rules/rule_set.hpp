@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,7 @@ struct OutboxRules {
 };
 
 // Timer lengths of the partnership process (DESIGN.md "Timers"). Calendar days/months
-// unless named business days (Mon-Fri; national holidays are not data yet).
+// unless named business days (Mon-Fri except the holidays in rules/holidays.toml).
 struct TimerRules {
     std::vector<int> vendor_reminder_days{7, 14,
                                           30};  // after first contact; unreachable after the last
@@ -36,15 +37,22 @@ struct TimerRules {
     // The name listing happens at the start of the next calendar quarter after unreachable.
 };
 
+// Days that are not business days (Japan time): national holidays and closing days.
+using Holidays = std::map<std::chrono::sys_days, std::string>;  // date -> name
+
 struct RuleSet {
     IntakeRules intake;
     OutboxRules outbox;
     TimerRules timers;
+    Holidays holidays;
 };
 
-// Reads <dir>/workflow.toml. Errors name the file, the line and the key.
+// Reads <dir>/workflow.toml and, when present, <dir>/holidays.toml. Errors name the file,
+// the line and the key.
 core::Result<RuleSet> load_rules(const std::filesystem::path& dir);
 core::Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& source_name);
+// holidays.toml: a [holidays] table of `YYYY-MM-DD = "name"` lines.
+core::Result<Holidays> parse_holidays(std::string_view toml_text, const std::string& source_name);
 
 // Delay before retry number `attempt` (1 = first retry): initial * 2^(attempt-1), capped.
 std::chrono::seconds retry_delay(const OutboxRules& rules, int attempt);

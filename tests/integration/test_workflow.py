@@ -1,0 +1,346 @@
+"""The partnership workflow end to end through the real mail stack: reports, coordinator
+commands (signed mail and `case do`), vendors' and operators' replies, and timers with the
+clock moved forward (`run --once --now`). Every message a party receives is checked for its
+recipient, case tag, language and the facts it must and must not carry."""
+
+import os
+import re
+import subprocess
+import unittest
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from mailtest import (DOMAIN, CvdbotTestCase, addr, fetch_all, messages, report, send, send_raw, text_of,
+                      wait_count)
+from test_openpgp import Gpg
+
+T0 = "2026-12-01T01:00:00Z"  # 10:00 JST
+CASE = "CVD#2026-0001"
+TAG = f"[{CASE}]"
+REPORT_TEXT = ("Product: Example Router\nVersion: 1.2\nDeveloper: Example Corp\n"
+               "Vulnerability type: OS command injection (CWE-78)\n"
+               "Steps to reproduce: send ;id in the ping form of the admin page\n")
+JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def has_japanese(text):
+    return bool(JAPANESE.search(text))
+
+
+class Workflow(CvdbotTestCase):
+    def setUp(self):
+        super().setUp()
+        with open(self.config, "a") as f:
+            f.write(f'[coordinators]\naddresses = ["{addr("coordinator")}"]\n')
+        self.seen = {}
+
+    def tearDown(self):
+        gnupg = os.path.join(self.work, "gnupg")
+        subprocess.run(["gpgconf", "--homedir", gnupg, "--kill", "gpg-agent"], capture_output=True)
+        super().tearDown()
+
+    # --- helpers -------------------------------------------------------------------------
+    def run_at(self, now):
+        return self.cvdbot("run", "--once", "--now", now)
+
+    def do(self, now, *words, check=True):
+        return self.cvdbot("case", "do", CASE, *words, "--now", now, check=check)
+
+    def new_mail(self, user, count=None):
+        """The messages `user` got since the last call, oldest first."""
+        if count is not None:
+            wait_count(user, self.seen.get(user, 0) + count)
+        all_msgs = messages(user)
+        fresh = all_msgs[self.seen.get(user, 0):]
+        self.seen[user] = len(all_msgs)
+        return fresh
+
+    def expect_one(self, user, *, subject_has=(), body_has=(), body_lacks=(), japanese=None):
+        got = self.new_mail(user, 1)
+        self.assertEqual(len(got), 1, f"{user} got {[str(m['Subject']) for m in got]}")
+        msg = got[0]
+        self.assertIn(addr(user), str(msg["To"]))
+        self.assertIn(TAG, str(msg["Subject"]))
+        body = text_of(msg)
+        for fact in subject_has:
+            self.assertIn(fact, str(msg["Subject"]))
+        for fact in body_has:
+            self.assertIn(fact, body, f"{user}: '{fact}' missing in:\n{body}")
+        for fact in body_lacks:
+            self.assertNotIn(fact, body, f"{user}: '{fact}' must not be in:\n{body}")
+        if japanese is not None:
+            self.assertEqual(has_japanese(body), japanese, f"language of mail to {user}:\n{body}")
+        return msg
+
+    def expect_none(self, user):
+        self.assertEqual([str(m["Subject"]) for m in self.new_mail(user)], [])
+
+    def state(self):
+        return self.db("SELECT state FROM cases")[0][0]
+
+    def reply(self, user, to_msg, body, display="Example PSIRT"):
+        msg = EmailMessage()
+        msg["From"] = f"{display} <{addr(user)}>"
+        msg["To"] = str(to_msg["Reply-To"] or addr("bot"))
+        msg["Subject"] = "Re: " + str(to_msg["Subject"])
+        msg["Message-ID"] = make_msgid(domain=DOMAIN)
+        msg["In-Reply-To"] = to_msg["Message-ID"]
+        msg["References"] = to_msg["Message-ID"]
+        msg.set_content(body)
+        send(msg)
+
+    def open_case(self, body=REPORT_TEXT):
+        send(report(subject="OS command injection in Example Router", body=body))
+        wait_count("bot", 1)
+        self.run_at(T0)
+        self.expect_one("discoverer", japanese=False)
+        self.assertEqual(self.state(), "received")
+
+    def contact_vendor(self, vendor="vendor", now=T0):
+        self.do(now, "contact", "vendor", addr(vendor))
+        self.run_at(now)
+        return self.expect_one(vendor, body_lacks=["Test Discoverer", addr("discoverer"), "ping form"])
+
+    # --- scenarios -----------------------------------------------------------------------
+    def test_product_happy_path_from_report_to_publication(self):
+        self.open_case()
+        out = self.do(T0, "accept", ";", "track", "product").stdout
+        self.assertIn("done", out)
+        self.run_at(T0)
+        self.expect_one("discoverer", japanese=False)
+        self.assertEqual(self.state(), "accepted")
+
+        first = self.contact_vendor()
+        self.assertEqual(self.state(), "vendor_contacted")
+        self.assertEqual(self.db("SELECT start_date FROM cases")[0][0], 1764550800)  # 起算日 = first contact
+        # The vendor answers the first contact: reminders stop.
+        self.reply("vendor", first, "Please send the details.")
+        self.run_at("2026-12-02T01:00:00Z")
+        self.assertEqual(self.db("SELECT count(*) FROM timers WHERE name LIKE 'vendor_reminder%' "
+                                 "AND state = 'armed'"), [(0,)])
+
+        self.do("2026-12-02T02:00:00Z", "send", "details", addr("vendor"))
+        self.run_at("2026-12-02T02:00:00Z")
+        self.expect_one("vendor", body_has=["ping form", "Example Router"],
+                        body_lacks=["Test Discoverer", addr("discoverer")])
+        self.do("2026-12-03T01:00:00Z", "vendor-status", addr("vendor"), "verifying")
+        self.do("2026-12-10T01:00:00Z", "vendor-status", addr("vendor"), "fixing")
+        self.assertEqual(self.state(), "fixing")
+        self.do("2026-12-20T01:00:00Z", "set", "publication-date", "2027-01-15", "10:00")
+        self.run_at("2026-12-20T01:00:00Z")
+        self.expect_one("discoverer", body_has=["2027-01-15"], japanese=False)
+        self.expect_one("vendor", body_has=["2027-01-15"], body_lacks=["Test Discoverer"])
+        self.assertEqual(self.state(), "date_agreed")
+
+        # One minute before the agreed time (10:00 JST) nothing happens; at the time, everyone is told.
+        self.run_at("2027-01-15T00:59:00Z")
+        self.expect_none("discoverer")
+        self.run_at("2027-01-15T01:00:00Z")
+        self.assertEqual(self.state(), "published")
+        self.expect_one("discoverer", japanese=False)
+        self.expect_one("vendor", body_lacks=["Test Discoverer"])
+        # Exactly once: later cycles (a restart) do not repeat the notices.
+        self.run_at("2027-01-16T01:00:00Z")
+        self.expect_none("discoverer")
+        self.expect_none("vendor")
+
+    def test_multi_vendor_case_where_one_vendor_is_not_affected(self):
+        self.open_case()
+        self.do(T0, "accept", ";", "track", "product")
+        self.run_at(T0)
+        self.new_mail("discoverer", 1)
+        self.contact_vendor("vendor")
+        self.contact_vendor("vendor2")
+        for v in ("vendor", "vendor2"):
+            self.do(T0, "send", "details", addr(v))
+        self.run_at(T0)
+        self.expect_one("vendor", body_has=["ping form"])
+        self.expect_one("vendor2", body_has=["ping form"])
+        self.do("2026-12-05T01:00:00Z", "vendor-status", addr("vendor2"), "not-affected")
+        self.do("2026-12-05T01:00:00Z", "vendor-status", addr("vendor"), "fixing")
+        self.assertEqual(self.db("SELECT address, vendor_status FROM participants WHERE role = 'vendor' "
+                                 "ORDER BY address"),
+                         [(addr("vendor"), "fixing"), (addr("vendor2"), "not_affected")])
+        self.assertEqual(self.state(), "fixing")
+        self.do("2026-12-06T01:00:00Z", "set", "publication-date", "2027-01-15", "10:00")
+        self.run_at("2026-12-06T01:00:00Z")
+        self.new_mail("discoverer")
+        self.expect_one("vendor", body_has=["2027-01-15"])
+        self.expect_none("vendor2")  # not affected: not part of the publication
+        self.run_at("2027-01-15T01:00:00Z")
+        self.expect_one("vendor")
+        self.expect_none("vendor2")
+        self.assertEqual(self.state(), "published")
+
+    def test_unreachable_vendor_through_reminders_to_the_listing_steps(self):
+        self.open_case()
+        self.do(T0, "accept", ";", "track", "product")
+        self.run_at(T0)
+        self.new_mail("discoverer", 1)
+        self.contact_vendor()
+        reminders = []
+        for day in ("2026-12-08", "2026-12-15", "2026-12-31"):
+            self.run_at(f"{day}T02:00:00Z")
+            reminders.append(self.expect_one("vendor", body_lacks=["ping form", "Test Discoverer"]))
+            self.run_at(f"{day}T03:00:00Z")  # the same day again: no second reminder
+            self.expect_none("vendor")
+        self.assertEqual(len({str(m["Subject"]) for m in reminders}), 3)  # first, second, final
+        self.run_at("2027-01-31T02:00:00Z")
+        self.assertEqual(self.db("SELECT vendor_status FROM participants WHERE role = 'vendor'"),
+                         [("unreachable",)])
+        self.assertEqual(self.state(), "unreachable")
+        self.expect_one("discoverer", japanese=False)
+        notice = self.new_mail("coordinator", 1)
+        self.assertTrue(any("unreachable" in text_of(m) for m in notice))
+        # The next quarter: the name is listed; three months later the product too.
+        self.run_at("2027-04-01T00:00:00Z")
+        self.assertEqual(self.db("SELECT vendor_status FROM participants WHERE role = 'vendor'"),
+                         [("name_listed",)])
+        self.run_at("2027-07-02T00:00:00Z")
+        self.assertEqual(self.db("SELECT vendor_status FROM participants WHERE role = 'vendor'"),
+                         [("product_listed",)])
+
+    def test_no_agreement_goes_to_the_committee_which_decides_to_publish(self):
+        self.open_case()
+        self.do(T0, "accept", ";", "track", "product")
+        self.run_at(T0)
+        self.new_mail("discoverer", 1)
+        self.contact_vendor()
+        self.do(T0, "send", "details", addr("vendor"), ";", "vendor-status", addr("vendor"), "fixing")
+        self.run_at(T0)
+        self.new_mail("vendor", 1)
+        self.do("2027-02-01T01:00:00Z", "no-agreement", addr("vendor"))
+        self.run_at("2027-02-01T01:00:00Z")
+        self.expect_one("vendor", body_lacks=["Test Discoverer"])  # invited to state its opinion
+        self.assertEqual(self.state(), "no_agreement")
+        self.do("2027-02-10T01:00:00Z", "committee", "refer")
+        self.assertEqual(self.state(), "committee")
+        self.run_at("2027-02-10T01:00:00Z")
+        self.expect_one("discoverer", japanese=False)
+        self.do("2027-03-01T01:00:00Z", "committee", "publish")
+        self.run_at("2027-03-01T01:00:00Z")
+        self.expect_one("discoverer", japanese=False)
+        self.expect_one("vendor")
+        self.assertIn(self.state(), ("published", "date_agreed"))
+
+    def test_web_case_through_the_fix_report(self):
+        self.open_case("Site: https://shop.example.test/\nReflected XSS in the search box, parameter q.\n")
+        self.do(T0, "accept", ";", "track", "web", ";", "contact", "operator", addr("operator"),
+                "https://shop.example.test/")
+        self.run_at(T0)
+        self.new_mail("discoverer", 1)
+        self.expect_one("operator", body_lacks=["parameter q", "Test Discoverer"])
+        self.assertEqual(self.state(), "operator_contacted")
+        self.do("2026-12-02T01:00:00Z", "send", "details")
+        self.run_at("2026-12-02T01:00:00Z")
+        self.expect_one("operator", body_has=["parameter q"], body_lacks=["Test Discoverer", addr("discoverer")])
+        self.assertEqual(self.state(), "web_details_sent")
+        self.do("2027-01-10T01:00:00Z", "operator-status", "fixed")
+        self.run_at("2027-01-10T01:00:00Z")
+        self.expect_one("discoverer", japanese=False)
+        self.assertEqual(self.state(), "fix_reported")
+
+    def test_rejected_report(self):
+        self.open_case()
+        self.do(T0, "reject", "this is expected behaviour, not a vulnerability")
+        self.run_at(T0)
+        self.expect_one("discoverer", body_has=["this is expected behaviour, not a vulnerability"], japanese=False)
+        self.assertEqual(self.state(), "rejected")
+        # A closed case refuses further orders, saying why.
+        proc = self.do(T0, "accept", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("REFUSED", proc.stdout)
+
+    def test_handling_stopped_tells_discoverer_and_contacted_vendor(self):
+        self.open_case()
+        self.do(T0, "accept", ";", "track", "product")
+        self.run_at(T0)
+        self.new_mail("discoverer", 1)
+        self.contact_vendor()
+        self.do("2026-12-03T01:00:00Z", "stop", "already published by the vendor (known issue)")
+        self.run_at("2026-12-03T01:00:00Z")
+        self.expect_one("discoverer", body_has=["already published by the vendor"], japanese=False)
+        self.expect_one("vendor")
+        self.assertEqual(self.state(), "stopped")
+        self.assertEqual(self.db("SELECT count(*) FROM timers WHERE state = 'armed'"), [(0,)])
+        self.run_at("2027-01-31T01:00:00Z")  # no reminders for a stopped case
+        self.expect_none("vendor")
+
+
+class CommandMail(CvdbotTestCase):
+    """Orders by mail: only a good signature from a registered coordinator key counts."""
+
+    def setUp(self):
+        super().setUp()
+        with open(self.config, "a") as f:
+            f.write(f'[coordinators]\naddresses = ["{addr("coordinator")}"]\n')
+        self.coordinator = Gpg("coordinator")
+        keyfile = os.path.join(self.work, "coordinator.asc")
+        with open(keyfile, "wb") as f:
+            f.write(self.coordinator.export())
+        self.cvdbot("key", "import", keyfile, "--for", addr("coordinator"))
+
+    def tearDown(self):
+        self.coordinator.close()
+        subprocess.run(["gpgconf", "--homedir", os.path.join(self.work, "gnupg"), "--kill", "gpg-agent"],
+                       capture_output=True)
+        super().tearDown()
+
+    def command_mail(self, body, sign):
+        text = body
+        if sign:
+            text = self.coordinator.run("--clearsign", data=body.encode()).stdout.decode()
+        msg = EmailMessage()
+        msg["From"] = f"Coordinator <{addr('coordinator')}>"
+        msg["To"] = addr("bot")
+        msg["Subject"] = f"{TAG} orders"
+        msg["Message-ID"] = make_msgid(domain=DOMAIN)
+        msg.set_content(text)
+        return msg
+
+    def test_signed_orders_are_obeyed_unsigned_and_replayed_ones_refused(self):
+        send(report(subject="XSS in Example CMS", body=REPORT_TEXT))
+        wait_count("bot", 1)
+        self.cvdbot("run", "--once", "--now", T0)
+        wait_count("discoverer", 1)
+
+        # Unsigned, with a coordinator's From: refused, nothing changes, the coordinator is told.
+        send(self.command_mail("accept\n", sign=False))
+        wait_count("bot", 2)
+        self.cvdbot("run", "--once", "--now", T0)
+        self.assertEqual(self.db("SELECT state FROM cases"), [("received",)])
+        wait_count("coordinator", 1)
+        transcript = text_of(messages("coordinator")[0])
+        self.assertIn("REFUSED", transcript)
+        self.assertIn("signature", transcript)
+        self.assertEqual(len(messages("discoverer")), 1)
+
+        # Signed by the registered key: obeyed, and the transcript says what was done.
+        signed = self.command_mail("accept\ntrack product\nfrobnicate now\n", sign=True)
+        send(signed)
+        wait_count("bot", 3)
+        self.cvdbot("run", "--once", "--now", T0)
+        self.assertEqual(self.db("SELECT state, track FROM cases"), [("accepted", "product")])
+        wait_count("coordinator", 2)
+        transcript = text_of(messages("coordinator")[1])
+        self.assertIn("done", transcript)
+        self.assertIn("line 3", transcript)  # the unknown command is refused by line number
+        wait_count("discoverer", 2)
+
+        # The same signed text again (a replay, even in a new envelope) is refused.
+        replay = EmailMessage()
+        replay["From"] = signed["From"]
+        replay["To"] = signed["To"]
+        replay["Subject"] = signed["Subject"]
+        replay["Message-ID"] = make_msgid(domain=DOMAIN)
+        replay.set_content(signed.get_content())
+        send(replay)
+        wait_count("bot", 4)
+        self.cvdbot("run", "--once", "--now", T0)
+        wait_count("coordinator", 3)
+        self.assertIn("replay", text_of(messages("coordinator")[2]))
+        self.assertEqual(self.db("SELECT count(*) FROM audit_log WHERE action = 'accepted'"), [(1,)])
+
+
+if __name__ == "__main__":
+    unittest.main()
