@@ -83,12 +83,13 @@ core::Status print_case_list(store::Store& store, const store::CaseFilter& filte
     return {};
 }
 
-core::Status print_case(store::Store& store, const std::string& case_id, bool json, std::ostream& out) {
+core::Status print_case(store::Store& store, const std::string& case_id, bool json, std::ostream& out,
+                        const std::string& default_language) {
     auto id = case_id_of(case_id);
     if (!id) return id.error();
     auto view = load_case_view(store, *id);
     if (!view) return view.error();
-    out << (json ? to_json(*view).dump(2) + "\n" : format_case_view(*view));
+    out << (json ? to_json(*view).dump(2) + "\n" : format_case_view(*view, default_language));
     return {};
 }
 
@@ -208,7 +209,10 @@ void add_case_commands(Cli& cli) {
     show->callback([&cli, case_id, show_json] {
         auto store = cli.store();
         if (!store) return cli.fail(store.error());
-        if (auto s = print_case(**store, *case_id, *show_json, std::cout); !s) cli.fail(s.error());
+        auto config = cli.config();
+        if (!config) return cli.fail(config.error());
+        if (auto s = print_case(**store, *case_id, *show_json, std::cout, (*config)->bot.language); !s)
+            cli.fail(s.error());
     });
 
     auto* export_cmd = case_cmd->add_subcommand("export", "write every message of a case as an mbox file");

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "language.hpp"
+
 namespace cvd::app {
 
 using nlohmann::json;
@@ -254,7 +256,7 @@ core::Result<CaseView> case_view_from_json(const json& in) {
     }
 }
 
-std::string format_case_view(const CaseView& view) {
+std::string format_case_view(const CaseView& view, const std::string& default_language) {
     const auto& c = view.record;
     std::string out = fmt::format("Case:     {}\nState:    {}\nTrack:    {}\nTitle:    {}\nOpened:   {}\n", c.id.str(),
                                   domain::to_string(c.state), domain::to_string(c.track), c.title,
@@ -266,9 +268,12 @@ std::string format_case_view(const CaseView& view) {
                            p.organisation.empty() ? "" : " (" + p.organisation + ")",
                            p.display_name.empty() ? "" : " " + p.display_name);
         for (const auto& other : p.other_addresses) out += ", cc " + other;
-        out += fmt::format("\n  {:<14} language {} (from {}){}{}\n", "",
-                           p.language.empty() ? "default" : p.language,
-                           p.language.empty() ? "the configured default" : "their mail",
+        // The fallback chain: stored preference, else the language of their mail, else the default.
+        const auto language = choose_language(p, view.messages, default_language);
+        out += fmt::format("\n  {:<14} writes to them in {} (from {}){}{}\n", "", language.language,
+                           language.source == "preference" ? "their stored preference"
+                           : language.source == "default"  ? "the configured default, " + default_language
+                                                           : "the language of their last mail",
                            p.vendor_status.empty() ? "" : ", status " + p.vendor_status,
                            p.consent.credit ? ", wishes credit" : "");
     }

@@ -26,6 +26,6 @@ nlohmann::json to_json(const CaseView& view);
 core::Result<CaseView> case_view_from_json(const nlohmann::json& json);
 
 // The readable story: who wrote to whom, in time order, with state changes and timers.
-std::string format_case_view(const CaseView& view);
+std::string format_case_view(const CaseView& view, const std::string& default_language = "ja");
 
 }  // namespace cvd::app

@@ -135,7 +135,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
     if (!bot) return bot.error();
     {
         const auto& t = **bot;
-        if (auto s = core::toml_only_known_keys(source, t, "bot.", {"address", "name", "case_prefix"}); !s)
+        if (auto s = core::toml_only_known_keys(source, t, "bot.", {"address", "name", "case_prefix", "language"}); !s)
             return s.error();
         auto address = read.string(t, "bot", "address", true);
         if (!address) return address.error();
@@ -148,7 +148,11 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
         if (!prefix) return prefix.error();
         if (!core::is_valid_case_prefix(*prefix))
             return toml_error(source, t.get("case_prefix"), "bot.case_prefix", "must be 1 to 16 letters or digits");
-        config.bot = BotConfig{*address, *name, *prefix};
+        auto language = read.string(t, "bot", "language", false, "ja");
+        if (!language) return language.error();
+        if (*language != "ja" && *language != "en")
+            return toml_error(source, t.get("language"), "bot.language", "must be \"ja\" or \"en\"");
+        config.bot = BotConfig{*address, *name, *prefix, *language};
     }
 
     auto paths = section(source, root, "paths", false);

@@ -29,6 +29,9 @@ struct BotConfig {
     std::string address;
     std::string name = "cvdbot";
     std::string case_prefix = "CVD";
+    // Messages go out in the recipient's language: their stored preference, else the
+    // language of their last mail, else this.
+    std::string language = "ja";
 };
 
 struct CryptoConfig {
