@@ -75,12 +75,6 @@ Status check_url(const std::string& source, const toml::table& table, const std:
     return toml_error(source, table.get("url"), key, "must be a URL starting with " + std::string(*schemes.begin()) + "://");
 }
 
-bool plausible_address(std::string_view address) {
-    const auto at = address.find('@');
-    return at != std::string_view::npos && at > 0 && at + 1 < address.size() && address.find('@', at + 1) == std::string_view::npos &&
-           address.find_first_of(" <>,;\"\t") == std::string_view::npos;
-}
-
 }  // namespace
 
 Result<Config> parse_config(std::string_view toml_text, const std::string& source, const std::filesystem::path& base_dir) {
@@ -139,7 +133,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
             return s.error();
         auto address = read.string(t, "bot", "address", true);
         if (!address) return address.error();
-        if (!plausible_address(*address) || address->find('+') != std::string::npos)
+        if (!core::is_plausible_addr_spec(*address) || address->find('+') != std::string::npos)
             return toml_error(source, t.get("address"), "bot.address",
                               "must be a plain address like bot@example.org (no display name, no '+')");
         auto name = read.string(t, "bot", "name", false, "cvdbot");
@@ -192,7 +186,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
             if (!list) return toml_error(source, node, "coordinators.addresses", "must be a list of addresses");
             for (const auto& item : *list) {
                 const auto value = item.value<std::string>();
-                if (!item.is_string() || !plausible_address(*value))
+                if (!item.is_string() || !core::is_plausible_addr_spec(*value))
                     return toml_error(source, &item, "coordinators.addresses", "each entry must be a plain address");
                 config.coordinators.push_back(core::to_lower_ascii(*value));
             }

@@ -102,7 +102,7 @@ Status Intake::process(std::int64_t row_id) {
     };
 
     if (raw->empty()) return set_aside(MessageStatus::failed, "the message is empty");
-    if (!parsed.from || !mail::is_plausible_addr_spec(parsed.from->address))
+    if (!parsed.from || !core::is_plausible_addr_spec(parsed.from->address))
         return set_aside(MessageStatus::failed, "the message has no usable sender address (From), so it cannot open "
                                                 "a case or be answered; kept for review");
     if (summary.sender == domain::normalize_address(config_.bot.address) ||

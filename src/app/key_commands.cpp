@@ -91,7 +91,7 @@ core::Status import_key_file(crypto::Keyring& keyring, const std::filesystem::pa
                              const std::string& address, std::ostream& out,
                              crypto::KeyBindings* bindings) {
     const std::string wanted = core::to_lower_ascii(core::trim(address));
-    if (!mail::is_plausible_addr_spec(wanted))
+    if (!core::is_plausible_addr_spec(wanted))
         return make_error(ErrorKind::invalid_input,
                           "--for \"" + address + "\" is not an email address");
     std::ifstream in(file, std::ios::binary);

@@ -90,6 +90,111 @@ std::string sanitize_utf8(std::string_view text) {
     return out;
 }
 
+std::string fold_width(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c0 = static_cast<unsigned char>(s[i]);
+        if (c0 == 0xEF && i + 2 < s.size()) {
+            // U+FF01..U+FF5E: EF BC 81..BF, EF BD 80..9E
+            auto c1 = static_cast<unsigned char>(s[i + 1]);
+            auto c2 = static_cast<unsigned char>(s[i + 2]);
+            unsigned cp = ((c0 & 0x0Fu) << 12) | ((c1 & 0x3Fu) << 6) | (c2 & 0x3Fu);
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {
+                out.push_back(static_cast<char>(cp - 0xFF01 + 0x21));
+                i += 2;
+                continue;
+            }
+        }
+        if (c0 == 0xE3 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+            static_cast<unsigned char>(s[i + 2]) == 0x80) {  // U+3000 ideographic space
+            out.push_back(' ');
+            i += 2;
+            continue;
+        }
+        out.push_back(s[i]);
+    }
+    return out;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+    if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;
+    if (c < 0x80) {
+        out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+}
+
+namespace {
+
+bool is_ascii_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// RFC 5322 atext.
+bool is_atext(char c) {
+    return is_ascii_alnum(c) ||
+           std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
+}
+
+bool is_quoted_local_part(std::string_view local) {
+    if (local.size() < 2 || local.front() != '"' || local.back() != '"') return false;
+    for (std::size_t i = 1; i + 1 < local.size(); ++i) {
+        const auto u = static_cast<unsigned char>(local[i]);
+        if (u < 0x20 || u >= 0x7F) return false;
+        if (local[i] == '\\')
+            ++i;
+        else if (local[i] == '"')
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool is_dot_atom(std::string_view text) {
+    if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '.') {
+            if (text[i - 1] == '.') return false;
+        } else if (!is_atext(text[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_plausible_addr_spec(std::string_view address) {
+    if (address.empty() || address.size() > 254) return false;
+    const auto at = address.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) return false;
+    const std::string_view local = address.substr(0, at);
+    const std::string_view domain = address.substr(at + 1);
+    if (local.size() > 64) return false;
+    if (local.front() == '"' ? !is_quoted_local_part(local) : !is_dot_atom(local)) return false;
+    if (domain.front() == '[') {
+        if (domain.back() != ']') return false;
+        for (char c : domain.substr(1, domain.size() - 2))
+            if (!(is_ascii_alnum(c) || c == '.' || c == ':' || c == '-')) return false;
+        return true;
+    }
+    if (!is_dot_atom(domain)) return false;
+    for (char c : domain)  // host names: letters, digits, hyphens
+        if (!(is_ascii_alnum(c) || c == '.' || c == '-')) return false;
+    return true;
+}
+
 std::string_view address_domain(std::string_view address) {
     const auto at = address.rfind('@');
     return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);

@@ -110,7 +110,7 @@ std::vector<std::string> addresses_in(std::string_view line) {
         std::string candidate(line.substr(b, e - b));
         while (!candidate.empty() && (candidate.back() == '.' || candidate.back() == '-'))
             candidate.pop_back();
-        if (is_plausible_addr_spec(candidate)) out.push_back(candidate);
+        if (core::is_plausible_addr_spec(candidate)) out.push_back(candidate);
         at = e > at ? e : at + 1;
     }
     return out;

@@ -35,7 +35,7 @@ core::Status check_value(std::string_view value, std::string_view what) {
 core::Status check_address(const Address& a, std::string_view what) {
     if (auto s = check_value(a.display_name, std::string(what) + " display name"); !s) return s;
     if (auto s = check_value(a.address, std::string(what) + " address"); !s) return s;
-    if (!is_plausible_addr_spec(a.address))
+    if (!core::is_plausible_addr_spec(a.address))
         return make_error(ErrorKind::invalid_input, std::string(what) + " address \"" + a.address +
                                                         "\" is not a valid address");
     return {};
@@ -250,7 +250,7 @@ core::Status validate(const OutgoingMessage& m) {
 
 std::string make_message_id(std::string_view domain) {
     std::string d(core::trim(domain));
-    if (d.empty() || !is_plausible_addr_spec("x@" + d)) d = "cvdbot.invalid";
+    if (d.empty() || !core::is_plausible_addr_spec("x@" + d)) d = "cvdbot.invalid";
     return core::random_token() + "@" + d;
 }
 

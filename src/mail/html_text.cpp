@@ -10,25 +10,6 @@
 namespace cvd::mail {
 namespace {
 
-void append_utf8(std::string& out, char32_t c) {
-    if (c == 0 || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;
-    if (c < 0x80) {
-        out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-}
-
 // Decodes the entity at html[i] == '&'; returns the index after it (or i+1 when not one).
 std::size_t entity(std::string_view html, std::size_t i, std::string& out) {
     std::size_t semi = html.find(';', i);
@@ -57,7 +38,7 @@ std::size_t entity(std::string_view html, std::size_t i, std::string& out) {
             c = c * (hex ? 16 : 10) + static_cast<char32_t>(v);
             if (c > 0x10FFFF) c = 0xFFFD;
         }
-        append_utf8(out, c);
+        core::append_utf8(out, c == 0 ? 0xFFFD : c);  // &#0; must not smuggle a NUL in
         return semi + 1;
     }
     static const std::array<std::pair<const char*, char32_t>, 16> named{{
@@ -80,7 +61,7 @@ std::size_t entity(std::string_view html, std::size_t i, std::string& out) {
     }};
     for (const auto& [n, c] : named) {
         if (name == n) {
-            append_utf8(out, c == 0xA0 ? U' ' : c);
+            core::append_utf8(out, c == 0xA0 ? U' ' : c);
             return semi + 1;
         }
     }

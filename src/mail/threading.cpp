@@ -7,38 +7,11 @@
 
 namespace cvd::mail {
 
-std::string fold_width(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        auto c0 = static_cast<unsigned char>(s[i]);
-        if (c0 == 0xEF && i + 2 < s.size()) {
-            // U+FF01..U+FF5E: EF BC 81..BF, EF BD 80..9E
-            auto c1 = static_cast<unsigned char>(s[i + 1]);
-            auto c2 = static_cast<unsigned char>(s[i + 2]);
-            unsigned cp = ((c0 & 0x0Fu) << 12) | ((c1 & 0x3Fu) << 6) | (c2 & 0x3Fu);
-            if (cp >= 0xFF01 && cp <= 0xFF5E) {
-                out.push_back(static_cast<char>(cp - 0xFF01 + 0x21));
-                i += 2;
-                continue;
-            }
-        }
-        if (c0 == 0xE3 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-            static_cast<unsigned char>(s[i + 2]) == 0x80) {  // U+3000 ideographic space
-            out.push_back(' ');
-            i += 2;
-            continue;
-        }
-        out.push_back(s[i]);
-    }
-    return out;
-}
-
 std::string strip_subject_prefixes(std::string_view subject) {
     static const std::array<std::string_view, 20> prefixes{
         "re", "fwd", "fw",  "aw",   "sv",   "vs",   "wg",   "antw", "rif", "tr",
         "r",  "odp", "res", "返信", "転送", "回复", "答复", "转发", "返",  "転"};
-    std::string s = fold_width(subject);
+    std::string s = core::fold_width(subject);
     std::string_view rest = core::trim(s);
     bool stripped = true;
     while (stripped) {
@@ -67,7 +40,7 @@ std::string strip_subject_prefixes(std::string_view subject) {
 
 std::optional<core::CaseId> find_case_tag(const Message& m, std::string_view prefix) {
     if (auto id = core::find_case_tag(m.subject, prefix)) return id;
-    if (auto id = core::find_case_tag(fold_width(m.subject), prefix)) return id;
+    if (auto id = core::find_case_tag(core::fold_width(m.subject), prefix)) return id;
     for (const auto& f : m.forwarded)
         if (auto id = find_case_tag(f, prefix)) return id;
     return std::nullopt;

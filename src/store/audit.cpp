@@ -24,16 +24,16 @@ Result<std::vector<AuditEntry>> Store::audit_log(std::int64_t case_row_id) {
     if (!stmt) return stmt.error();
     stmt->bind(1, case_row_id);
     std::vector<AuditEntry> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) return out;
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) -> Status {
         bool ok = true;
-        AuditEntry e{stmt->column_int(0), stmt->column_optional_int(1), read_time(*stmt, 2, ok), stmt->column_text(3),
-                     stmt->column_text(4), stmt->column_text(5), stmt->column_optional_int(6)};
+        AuditEntry e{row.column_int(0), row.column_optional_int(1), read_time(row, 2, ok), row.column_text(3),
+                     row.column_text(4), row.column_text(5), row.column_optional_int(6)};
         if (!ok) return corrupt("audit entry " + std::to_string(e.row_id));
         out.push_back(std::move(e));
-    }
+        return {};
+    });
+    if (!read) return read.error();
+    return out;
 }
 
 Result<std::vector<TimelineEntry>> Store::timeline(std::int64_t case_row_id) {
@@ -44,24 +44,23 @@ Result<std::vector<TimelineEntry>> Store::timeline(std::int64_t case_row_id) {
         "FROM messages m LEFT JOIN outbox o ON o.message_id = m.id WHERE m.case_id = ? ORDER BY m.stored_at, m.id");
     if (!stmt) return stmt.error();
     stmt->bind(1, case_row_id);
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) break;
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) -> Status {
         bool ok = true;
         TimelineEntry e;
-        e.row_id = stmt->column_int(0);
-        e.kind = stmt->column_text(1);
-        e.at = read_time(*stmt, 2, ok);
+        e.row_id = row.column_int(0);
+        e.kind = row.column_text(1);
+        e.at = read_time(row, 2, ok);
         if (!ok || (e.kind != "inbound" && e.kind != "outbound")) return corrupt("message " + std::to_string(e.row_id));
         if (e.kind == "inbound") {
-            e.summary = "from " + stmt->column_text(3) + ": " + stmt->column_text(5) + " [" + stmt->column_text(6) + "]";
+            e.summary = "from " + row.column_text(3) + ": " + row.column_text(5) + " [" + row.column_text(6) + "]";
         } else {
-            e.summary = "to " + stmt->column_text(4) + ": " + stmt->column_text(5) + " [" + stmt->column_text(7) + "]";
-            if (!stmt->column_text(8).empty()) e.summary += " last error: " + stmt->column_text(8);
+            e.summary = "to " + row.column_text(4) + ": " + row.column_text(5) + " [" + row.column_text(7) + "]";
+            if (!row.column_text(8).empty()) e.summary += " last error: " + row.column_text(8);
         }
         out.push_back(std::move(e));
-    }
+        return {};
+    });
+    if (!read) return read.error();
     auto audit = audit_log(case_row_id);
     if (!audit) return audit.error();
     for (const auto& a : *audit)

@@ -31,15 +31,15 @@ domain::Case read_case_row(const sql::Statement& row, bool& ok) {
 namespace {
 Result<std::vector<domain::Case>> read_cases(sql::Statement& stmt) {
     std::vector<domain::Case> out;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row) return row.error();
-        if (!*row) return out;
+    auto read = sql::read_all(stmt, [&](const sql::Statement& row) -> Status {
         bool ok = true;
-        auto c = read_case_row(stmt, ok);
+        auto c = read_case_row(row, ok);
         if (!ok) return corrupt("case row " + std::to_string(c.row_id));
         out.push_back(std::move(c));
-    }
+        return {};
+    });
+    if (!read) return read.error();
+    return out;
 }
 
 Result<std::optional<domain::Case>> first_case(sql::Statement& stmt) {
@@ -140,20 +140,20 @@ Result<std::vector<CaseSummary>> Store::list_cases(const CaseFilter& filter) {
     if (!filter.vendor.empty()) stmt->bind(4, filter.vendor);
     if (!filter.text.empty()) stmt->bind(5, filter.text);
     std::vector<CaseSummary> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) return out;
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) -> Status {
         bool ok = true;
-        CaseSummary summary{read_case_row(*stmt, ok), stmt->column_text(kCaseColumnCount),
-                            stmt->column_int(kCaseColumnCount + 1), {}, std::nullopt};
-        const std::string vendors = stmt->column_text(kCaseColumnCount + 2);
+        CaseSummary summary{read_case_row(row, ok), row.column_text(kCaseColumnCount),
+                            row.column_int(kCaseColumnCount + 1), {}, std::nullopt};
+        const std::string vendors = row.column_text(kCaseColumnCount + 2);
         for (auto v : core::split(vendors, '\n'))
             if (!v.empty()) summary.vendors.emplace_back(v);
-        if (!stmt->column_is_null(kCaseColumnCount + 3)) summary.next_due = read_time(*stmt, kCaseColumnCount + 3, ok);
+        if (!row.column_is_null(kCaseColumnCount + 3)) summary.next_due = read_time(row, kCaseColumnCount + 3, ok);
         if (!ok) return corrupt("case row " + std::to_string(summary.record.row_id));
         out.push_back(std::move(summary));
-    }
+        return {};
+    });
+    if (!read) return read.error();
+    return out;
 }
 
 }  // namespace cvd::store

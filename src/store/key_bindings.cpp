@@ -19,17 +19,17 @@ core::Result<std::vector<KeyBindingRecord>> Store::key_bindings_for(const std::s
     if (!stmt) return stmt.error();
     stmt->bind(1, domain::normalize_address(address));
     std::vector<KeyBindingRecord> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) return out;
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) -> core::Status {
         bool ok = true;
-        KeyBindingRecord r{stmt->column_text(0), stmt->column_text(1), stmt->column_text(2), read_time(*stmt, 3, ok),
-                           stmt->column_optional_int(4)};
+        KeyBindingRecord r{row.column_text(0), row.column_text(1), row.column_text(2), read_time(row, 3, ok),
+                           row.column_optional_int(4)};
         if (!ok || !is_fingerprint(r.fingerprint) || (r.kind != "learned" && r.kind != "registered"))
             return corrupt("key binding of " + r.address);
         out.push_back(std::move(r));
-    }
+        return {};
+    });
+    if (!read) return read.error();
+    return out;
 }
 
 core::Status Store::bind_key(const KeyBindingRecord& binding) {

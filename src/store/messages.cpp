@@ -70,14 +70,14 @@ Result<StoredMessage> read_message_row(const sql::Statement& row) {
 
 Result<std::vector<StoredMessage>> read_messages(sql::Statement& stmt) {
     std::vector<StoredMessage> out;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row) return row.error();
-        if (!*row) return out;
-        auto m = read_message_row(stmt);
+    auto read = sql::read_all(stmt, [&](const sql::Statement& row) -> Status {
+        auto m = read_message_row(row);
         if (!m) return m.error();
         out.push_back(std::move(*m));
-    }
+        return {};
+    });
+    if (!read) return read.error();
+    return out;
 }
 }  // namespace
 
@@ -148,12 +148,11 @@ Result<std::vector<std::int64_t>> Store::pending_inbound() {
         "SELECT id FROM messages WHERE status = 'pending' AND direction = 'inbound' ORDER BY id");
     if (!stmt) return stmt.error();
     std::vector<std::int64_t> ids;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) return ids;
-        ids.push_back(stmt->column_int(0));
-    }
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) {
+        ids.push_back(row.column_int(0));
+    });
+    if (!read) return read.error();
+    return ids;
 }
 
 Result<StoredMessage> Store::message(std::int64_t row_id) {

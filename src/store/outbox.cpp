@@ -67,25 +67,25 @@ Result<std::vector<OutboxItem>> Store::due_outbox(core::Timestamp now, int limit
     if (!stmt) return stmt.error();
     stmt->bind(1, core::to_unix(now)).bind(2, std::int64_t{limit});
     std::vector<OutboxItem> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) return out;
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) -> Status {
         OutboxItem item;
-        item.row_id = stmt->column_int(0);
-        item.message_row_id = stmt->column_int(1);
-        item.case_row_id = stmt->column_optional_int(2);
-        item.message_id = stmt->column_text(3);
-        item.envelope_from = stmt->column_text(4);
-        const std::string recipients = stmt->column_text(5);
+        item.row_id = row.column_int(0);
+        item.message_row_id = row.column_int(1);
+        item.case_row_id = row.column_optional_int(2);
+        item.message_id = row.column_text(3);
+        item.envelope_from = row.column_text(4);
+        const std::string recipients = row.column_text(5);
         for (auto r : core::split(recipients, '\n'))
             if (!r.empty()) item.recipients.emplace_back(r);
-        item.raw = stmt->column_blob(6);
-        item.attempts = static_cast<int>(stmt->column_int(7));
+        item.raw = row.column_blob(6);
+        item.attempts = static_cast<int>(row.column_int(7));
         if (item.recipients.empty() || item.raw.empty() || item.attempts < 0)
             return corrupt("outbox entry " + std::to_string(item.row_id));
         out.push_back(std::move(item));
-    }
+        return {};
+    });
+    if (!read) return read.error();
+    return out;
 }
 
 Status Store::mark_sent(std::int64_t outbox_row_id, core::Timestamp now) {

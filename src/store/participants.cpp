@@ -22,14 +22,14 @@ std::string new_reply_token() { return core::random_token().substr(0, 20); }
 
 Result<std::vector<domain::Participant>> read_participants(sql::Connection& db, sql::Statement& stmt) {
     std::vector<domain::Participant> out;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row) return row.error();
-        if (!*row) return out;
-        auto p = read_participant_row(db, stmt);
+    auto read = sql::read_all(stmt, [&](const sql::Statement& row) -> Status {
+        auto p = read_participant_row(db, row);
         if (!p) return p.error();
         out.push_back(std::move(*p));
-    }
+        return {};
+    });
+    if (!read) return read.error();
+    return out;
 }
 
 Result<std::optional<domain::Participant>> first_participant(sql::Connection& db, sql::Statement& stmt) {
@@ -61,12 +61,10 @@ Result<domain::Participant> read_participant_row(sql::Connection& db, const sql:
     auto others = db.prepare("SELECT address FROM participant_addresses WHERE participant_id = ? ORDER BY id");
     if (!others) return others.error();
     others->bind(1, p.row_id);
-    for (;;) {
-        auto more = others->step();
-        if (!more) return more.error();
-        if (!*more) break;
-        p.other_addresses.push_back(others->column_text(0));
-    }
+    auto read = sql::read_all(*others, [&](const sql::Statement& row) {
+        p.other_addresses.push_back(row.column_text(0));
+    });
+    if (!read) return read.error();
     return p;
 }
 
@@ -224,17 +222,17 @@ Result<std::vector<Timer>> Store::timers(std::int64_t case_row_id) {
     if (!stmt) return stmt.error();
     stmt->bind(1, case_row_id);
     std::vector<Timer> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) return out;
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) -> Status {
         bool ok = true;
-        Timer t{stmt->column_int(0), stmt->column_int(1), stmt->column_optional_int(2), stmt->column_text(3),
-                read_time(*stmt, 4, ok), stmt->column_text(5)};
+        Timer t{row.column_int(0), row.column_int(1), row.column_optional_int(2), row.column_text(3),
+                read_time(row, 4, ok), row.column_text(5)};
         if (!ok || (t.state != "armed" && t.state != "fired" && t.state != "cleared"))
             return corrupt("timer " + std::to_string(t.row_id));
         out.push_back(std::move(t));
-    }
+        return {};
+    });
+    if (!read) return read.error();
+    return out;
 }
 
 }  // namespace cvd::store

@@ -344,13 +344,11 @@ core::Result<std::string> Store::integrity_check() {
     auto stmt = impl_->db.prepare("PRAGMA integrity_check");
     if (!stmt) return stmt.error();
     std::string out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) break;
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) {
         if (!out.empty()) out += "\n";
-        out += stmt->column_text(0);
-    }
+        out += row.column_text(0);
+    });
+    if (!read) return read.error();
     return out;
 }
 

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "cvdbot/core/result.hpp"
 
@@ -45,6 +47,22 @@ private:
     sqlite3* db_ = nullptr;
     sqlite3_stmt* stmt_ = nullptr;
 };
+
+// Steps through every result row, handing the statement to `row_fn` for each one. row_fn
+// returns void, or core::Status to stop early: its error (or sqlite's) is what read_all returns.
+template <typename RowFn>
+core::Status read_all(Statement& stmt, RowFn&& row_fn) {
+    for (;;) {
+        auto row = stmt.step();
+        if (!row) return row.error();
+        if (!*row) return {};
+        if constexpr (std::is_void_v<std::invoke_result_t<RowFn&, Statement&>>) {
+            row_fn(stmt);
+        } else {
+            if (core::Status s = row_fn(stmt); !s) return s;
+        }
+    }
+}
 
 class Connection {
 public:

@@ -57,34 +57,34 @@ constexpr const char* kChangeColumns =
 
 Result<std::vector<VendorChange>> read_changes(sql::Statement& stmt) {
     std::vector<VendorChange> out;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row) return row.error();
-        if (!*row) return out;
+    auto read = sql::read_all(stmt, [&](const sql::Statement& row) -> Status {
         VendorChange c;
-        c.row_id = stmt.column_int(0);
+        c.row_id = row.column_int(0);
         const std::string where = "vendor change " + std::to_string(c.row_id);
-        c.vendor_row_id = stmt.column_int(1);
-        c.vendor_name = stmt.column_text(2);
-        c.requested_by = stmt.column_text(3);
-        c.message_row_id = stmt.column_optional_int(4);
-        auto request = request_from_json(stmt.column_text(5));
+        c.vendor_row_id = row.column_int(1);
+        c.vendor_name = row.column_text(2);
+        c.requested_by = row.column_text(3);
+        c.message_row_id = row.column_optional_int(4);
+        auto request = request_from_json(row.column_text(5));
         if (!request) return corrupt(where + " has an unreadable request");
         c.request = std::move(*request);
-        const auto state = parse_change_state(stmt.column_text(6));
-        if (!state) return corrupt(where + " has an unknown state '" + stmt.column_text(6) + "'");
+        const auto state = parse_change_state(row.column_text(6));
+        if (!state) return corrupt(where + " has an unknown state '" + row.column_text(6) + "'");
         c.state = *state;
         bool ok = true;
-        c.created_at = read_time(stmt, 7, ok);
-        if (!stmt.column_is_null(8)) c.decided_at = read_time(stmt, 8, ok);
+        c.created_at = read_time(row, 7, ok);
+        if (!row.column_is_null(8)) c.decided_at = read_time(row, 8, ok);
         if (!ok) return corrupt(where + " has an impossible time");
-        c.decided_by = stmt.column_text(9);
+        c.decided_by = row.column_text(9);
         // A decision has a time and a decider; a pending change has neither.
         if ((c.state == ChangeState::pending) != (!c.decided_at && c.decided_by.empty()))
             return corrupt(where + " is " + std::string(to_string(c.state)) +
                            " but its decision record disagrees");
         out.push_back(std::move(c));
-    }
+        return {};
+    });
+    if (!read) return read.error();
+    return out;
 }
 
 ContactChange normalized(const ContactChange& request) {

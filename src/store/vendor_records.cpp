@@ -54,24 +54,6 @@ bool is_ascii_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-// RFC 5322 atext.
-bool is_atext(char c) {
-    return is_ascii_alnum(c) ||
-           std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
-}
-
-bool is_dot_atom(std::string_view s) {
-    if (s.empty() || s.front() == '.' || s.back() == '.') return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '.') {
-            if (s[i - 1] == '.') return false;
-        } else if (!is_atext(s[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool is_host_name(std::string_view s) {
     if (s.empty() || s.size() > 253) return false;
     for (auto label : core::split(s, '.')) {
@@ -120,12 +102,10 @@ void check_unique(std::string_view what, const std::vector<std::string>& items,
 }  // namespace
 
 bool is_contact_address(std::string_view address) {
-    if (address.size() > 254) return false;
-    const auto at = address.find('@');
-    if (at == std::string_view::npos || address.find('@', at + 1) != std::string_view::npos)
-        return false;
-    const auto local = address.substr(0, at);
-    return local.size() <= 64 && is_dot_atom(local) && is_host_name(address.substr(at + 1));
+    // Stricter than a plausible addr-spec: a vendor's published address has a plain local
+    // part and a real host name, so quoted local parts and [literals] are refused.
+    return core::is_plausible_addr_spec(address) && address.front() != '"' &&
+           is_host_name(core::address_domain(address));
 }
 
 std::optional<std::string> normalize_fingerprint(std::string_view text) {

@@ -33,12 +33,11 @@ Result<std::vector<std::string>> load_list(sql::Connection& db, const char* tabl
     if (!stmt) return stmt.error();
     stmt->bind(1, vendor_row_id);
     std::vector<std::string> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return row.error();
-        if (!*row) return out;
-        out.push_back(stmt->column_text(0));
-    }
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) {
+        out.push_back(row.column_text(0));
+    });
+    if (!read) return read.error();
+    return out;
 }
 
 Status write_list(sql::Connection& db, const char* table, const char* column,
@@ -95,16 +94,15 @@ Result<std::optional<Vendor>> load(sql::Connection& db, std::int64_t row_id) {
         db.prepare("SELECT address, kind FROM vendor_contacts WHERE vendor_id = ? ORDER BY id");
     if (!contacts) return contacts.error();
     contacts->bind(1, row_id);
-    for (;;) {
-        auto next = contacts->step();
-        if (!next) return next.error();
-        if (!*next) break;
-        const auto kind = parse_contact_kind(contacts->column_text(1));
+    auto read = sql::read_all(*contacts, [&](const sql::Statement& row) -> Status {
+        const auto kind = parse_contact_kind(row.column_text(1));
         if (!kind)
-            return corrupt(where + " has a contact of unknown kind '" + contacts->column_text(1) +
+            return corrupt(where + " has a contact of unknown kind '" + row.column_text(1) +
                            "'");
-        v.contacts.push_back(VendorContact{contacts->column_text(0), *kind});
-    }
+        v.contacts.push_back(VendorContact{row.column_text(0), *kind});
+        return {};
+    });
+    if (!read) return read.error();
     auto keys = load_list(db, "vendor_keys", "fingerprint", row_id);
     auto products = load_list(db, "vendor_products", "product", row_id);
     auto keywords = load_list(db, "vendor_keywords", "keyword", row_id);
@@ -189,12 +187,10 @@ Result<bool> name_taken(sql::Connection& db, const std::string& name, std::int64
 
 Result<std::vector<Vendor>> load_all(sql::Connection& db, sql::Statement& ids) {
     std::vector<std::int64_t> rows;
-    for (;;) {
-        auto row = ids.step();
-        if (!row) return row.error();
-        if (!*row) break;
-        rows.push_back(ids.column_int(0));
-    }
+    auto read = sql::read_all(ids, [&](const sql::Statement& row) {
+        rows.push_back(row.column_int(0));
+    });
+    if (!read) return read.error();
     std::vector<Vendor> out;
     for (auto id : rows) {
         auto v = vendor_rows::load(db, id);

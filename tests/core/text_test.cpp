@@ -25,6 +25,44 @@ TEST_CASE("String helpers") {
     CHECK(address_domain("nobody").empty());
 }
 
+TEST_CASE("UTF-8 encoding of code points") {
+    std::string out;
+    append_utf8(out, U'A');
+    append_utf8(out, 0xE9);
+    append_utf8(out, 0x8106);    // 脆
+    append_utf8(out, 0x1F600);
+    CHECK(out == "A\xC3\xA9\xE8\x84\x86\xF0\x9F\x98\x80");
+    std::string bad;
+    append_utf8(bad, 0xD800);    // a lone surrogate
+    append_utf8(bad, 0x110000);  // beyond Unicode
+    CHECK(bad == "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("Width folding") {
+    CHECK(fold_width("［ＣＶＤ＃２０２６－０００１］") == "[CVD#2026-0001]");
+    CHECK(fold_width("製品名：\xE3\x80\x80Ｆｏｏ") == "製品名: Foo");
+    CHECK(fold_width("ｶﾀｶﾅ stays") == "ｶﾀｶﾅ stays");
+}
+
+TEST_CASE("Addresses: dot-atoms and plausible addr-specs") {
+    CHECK(is_dot_atom("user.name+tag"));
+    CHECK_FALSE(is_dot_atom(".lead"));
+    CHECK_FALSE(is_dot_atom("a..b"));
+    CHECK_FALSE(is_dot_atom("a\x7F" "b"));
+    CHECK(is_plausible_addr_spec("user.name+tag@example.co.jp"));
+    CHECK(is_plausible_addr_spec("\"odd local\"@example.org"));
+    CHECK(is_plausible_addr_spec("x@[192.0.2.1]"));
+    CHECK_FALSE(is_plausible_addr_spec("no-at-sign"));
+    CHECK_FALSE(is_plausible_addr_spec("a@b@c"));
+    CHECK_FALSE(is_plausible_addr_spec("a b@example.org"));
+    CHECK_FALSE(is_plausible_addr_spec("a@exa mple.org"));
+    CHECK_FALSE(is_plausible_addr_spec("@example.org"));
+    CHECK_FALSE(is_plausible_addr_spec("a@"));
+    CHECK_FALSE(is_plausible_addr_spec("a@under_score.example"));
+    CHECK_FALSE(is_plausible_addr_spec("山田@example.jp"));
+    CHECK_FALSE(is_plausible_addr_spec(std::string(65, 'a') + "@example.org"));
+}
+
 TEST_CASE("Hashes and tokens") {
     CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     const auto a = random_token(), b = random_token();

@@ -236,11 +236,6 @@ TEST_CASE("address lists") {
     auto g = parse_address_list("team: a@x.example, b@x.example;, c@x.example");
     REQUIRE(g.size() == 3);
     CHECK(g[2].address == "c@x.example");
-    CHECK(is_plausible_addr_spec("user.name+tag@example.co.jp"));
-    CHECK_FALSE(is_plausible_addr_spec("no-at-sign"));
-    CHECK_FALSE(is_plausible_addr_spec("a@b@c"));
-    CHECK_FALSE(is_plausible_addr_spec("a b@example.org"));
-    CHECK_FALSE(is_plausible_addr_spec("a@exa mple.org"));
 }
 
 TEST_CASE("dates in the forms clients write") {

@@ -14,8 +14,4 @@ namespace cvd::mail {
 std::vector<Address> parse_address_list(std::string_view raw_value,
                                         std::vector<std::string>* warnings = nullptr);
 
-// local@domain with a dot-atom or quoted local part and a dot-atom or [literal] domain,
-// ASCII only, at most 254 bytes.
-bool is_plausible_addr_spec(std::string_view address);
-
 }  // namespace cvd::mail

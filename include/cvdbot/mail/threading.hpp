@@ -11,11 +11,6 @@
 
 namespace cvd::mail {
 
-// Full-width ASCII (U+FF01..U+FF5E, as Japanese input methods write
-// "［ＣＶＤ＃２０２６－０００１］") and the ideographic space become their ASCII forms; everything
-// else is kept.
-std::string fold_width(std::string_view utf8);
-
 // "Re: Fwd: AW: 返信: 転送： Subject" → "Subject": any number of reply and forward prefixes in
 // the usual languages, with counters ("Re[2]:", "RE^3:"), width-folded.
 std::string strip_subject_prefixes(std::string_view subject);
