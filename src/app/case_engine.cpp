@@ -380,7 +380,7 @@ Result<std::optional<std::int64_t>> CaseEngine::resolve_vendor(const domain::Cas
         vendor.organisation = v.name;
         vendor.vendor_row_id = v.row_id;
         vendor.language = v.languages.empty() ? "" : v.languages.front();
-    } else if (mail::is_plausible_addr_spec(wanted)) {
+    } else if (core::is_plausible_addr_spec(wanted)) {
         vendor.address = as_address;
         vendor.organisation = std::string(core::address_domain(as_address));
     } else {
@@ -407,7 +407,7 @@ Status CaseEngine::add_site_operator(const domain::Case& the_case, const std::st
     std::vector<std::string> words;
     for (const auto part : core::split(core::trim(text), ' '))
         if (!part.empty()) words.emplace_back(part);
-    if (words.empty() || !mail::is_plausible_addr_spec(words.front()))
+    if (words.empty() || !core::is_plausible_addr_spec(words.front()))
         return core::make_error(core::ErrorKind::invalid_input,
                                 "contact operator: give the operator's address first, e.g. "
                                 "`contact operator security@shop.example https://shop.example/`");

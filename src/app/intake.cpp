@@ -10,10 +10,12 @@
 #include "cvdbot/mail/parser.hpp"
 #include "cvdbot/mail/threading.hpp"
 #include "cvdbot/core/hash.hpp"
+#include "cvdbot/report/discoverer_request.hpp"
 #include "cvdbot/workflow/commands.hpp"
 #include "cvdbot/workflow/step.hpp"
 #include "outgoing.hpp"
 #include "pgp_open.hpp"
+#include "reading.hpp"
 #include "threading.hpp"
 #include "vendor_mail.hpp"
 
@@ -201,11 +203,23 @@ Status Intake::process(std::int64_t row_id) {
     std::optional<domain::Role> sender_role;
     if (sender) sender_role = sender->role;
     if (add_as_coordinator) sender_role = domain::Role::coordinator;
-    workflow::Event event =
-        thread->found ? workflow::Event(workflow::CorrespondenceReceived{
-                            summary.sender, sender_role, automatic,
-                            sender ? std::optional(sender->row_id) : std::nullopt})
-                      : workflow::Event(workflow::ReportReceived{summary.sender, parsed.from->display_name, automatic});
+    workflow::Event event;
+    if (thread->found) {
+        workflow::CorrespondenceReceived mail{summary.sender, sender_role, automatic,
+                                              sender ? std::optional(sender->row_id) : std::nullopt};
+        if (!automatic && sender_role &&
+            (*sender_role == domain::Role::vendor || *sender_role == domain::Role::site_operator))
+            mail.reading = read_reply(summary.text_body, *sender_role);
+        if (!automatic && sender_role == domain::Role::discoverer) {
+            const auto request = report::read_discoverer_request(summary.text_body);
+            mail.asks_status = request.asks_status;
+            mail.asks_lift = request.asks_lift;
+        }
+        event = mail;
+    } else {
+        event = read_report(summary.text_body,
+                            workflow::ReportReceived{summary.sender, parsed.from->display_name, automatic});
+    }
     std::optional<workflow::StepOutcome> outcome;
     if (thread->found) {
         auto snap = engine_.snapshot(*thread->found);
@@ -237,7 +251,13 @@ Status Intake::process(std::int64_t row_id) {
         auto applied = engine_.apply(the_case, *outcome, cause, now, {summary.subject, summary.language});
         if (!applied) return applied.error();
         the_case = applied->the_case;
-        if (applied->opened_by) sender = applied->opened_by;
+        if (applied->opened_by) {
+            sender = applied->opened_by;
+            // The form says whether they wish credit and may be named to the vendor.
+            const auto consent = consent_from_report(summary.text_body, sender->consent);
+            if (consent != sender->consent)
+                if (auto s = store_.set_consent(sender->row_id, consent); !s) return s;
+        }
         effects = applied->effects;
         if (the_case && sender &&
             (sender->role == domain::Role::vendor || sender->role == domain::Role::site_operator)) {

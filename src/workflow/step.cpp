@@ -104,10 +104,64 @@ core::Result<StepOutcome> on_report(std::optional<CaseState> state, const Report
     out.state = CaseState::received;
     out.commands.push_back(OpenCase{report.sender, report.display_name});
     out.commands.push_back(RecordAudit{"case_opened", "report from " + report.sender});
+    if (report.classified)
+        out.commands.push_back(SetTrack{*report.classified});
     if (rules.intake.acknowledge_reports)
         out.commands.push_back(
             SendTemplate{rules.intake.acknowledgment_template, Role::discoverer});
+    if (report.free_form) {
+        out.commands.push_back(RecordAudit{"free_form_report", "no report form recognised"});
+        out.commands.push_back(NotifyCoordinator{
+            "a free-form report (no form fields recognised) opened the case: please triage it"});
+    } else if (!report.missing_fields.empty()) {
+        // One reply that lists exactly what is missing.
+        std::string list;
+        for (const auto& field : report.missing_fields) list += "- " + field + "\n";
+        out.commands.push_back(RecordAudit{"fields_missing", list});
+        out.commands.push_back(
+            SendTemplate{"missing_fields", Role::discoverer, std::nullopt, {{"missing_fields", list}}});
+    }
     return out;
+}
+
+// Runs `handler` on a copy of what `ctx` produced so far; on success its outcome replaces
+// ctx.out, on refusal ctx is unchanged and the reason is returned.
+template <typename Handler>
+std::optional<std::string> attempt(Ctx& ctx, Handler handler) {
+    auto result = handler(Ctx{ctx.c, ctx.rules, ctx.now, ctx.out});
+    if (!result) return result.error().message;
+    ctx.out = std::move(*result);
+    return std::nullopt;
+}
+
+void on_reading(Ctx& ctx, const CorrespondenceReceived& mail, const ReplyReading& reading) {
+    const std::string who = (mail.sender_role == Role::vendor ? "vendor #" : "operator #") +
+                            std::to_string(mail.participant.value_or(0));
+    if (mail.sender_role == Role::vendor && reading.vendor_state && mail.participant) {
+        CoordinatorCommand said;
+        said.verb = Verb::vendor_status;
+        said.vendor_state = reading.vendor_state;
+        said.participant = mail.participant;
+        const auto state = std::string(domain::to_string(*reading.vendor_state));
+        if (auto refused = attempt(ctx, [&](Ctx sub) { return detail::on_product_command(std::move(sub), said); }))
+            ctx.notify(who + " replied \"" + state + "\", which cannot be taken as it is: " + *refused);
+        else
+            ctx.audit("vendor_reported", who + ": " + state + " (from their reply)");
+    }
+    if (mail.sender_role == Role::site_operator && reading.operator_fixed) {
+        CoordinatorCommand said;
+        said.verb = Verb::operator_status;
+        said.operator_status = OperatorStatus::fixed;
+        if (auto refused = attempt(ctx, [&](Ctx sub) { return detail::on_web_command(std::move(sub), said); }))
+            ctx.notify(who + " reported the fix, which cannot be taken as it is: " + *refused);
+        else
+            ctx.audit("operator_reported", who + ": fixed (from their reply)");
+    }
+    if (!reading.wished_publication.empty())
+        ctx.notify(who + " wishes publication on " + reading.wished_publication +
+                   "; to agree it: set publication-date YYYY-MM-DD HH:MM");
+    if (!reading.unclear.empty())
+        ctx.notify("the reply of " + who + " needs a person: " + reading.unclear);
 }
 
 core::Result<StepOutcome> on_correspondence(Ctx ctx, const CorrespondenceReceived& mail) {
@@ -127,6 +181,17 @@ core::Result<StepOutcome> on_correspondence(Ctx ctx, const CorrespondenceReceive
     if (!mail.automatic && mail.sender_role == Role::site_operator &&
         ctx.c.state == CaseState::operator_contacted)
         ctx.clear_timers("operator_reminder_");
+    if (mail.automatic) return std::move(ctx.out);
+    if (mail.reading) on_reading(ctx, mail, *mail.reading);
+    if (mail.sender_role == Role::discoverer) {
+        if (mail.asks_lift) {
+            if (auto refused = attempt(ctx, [](Ctx sub) { return detail::on_lift_request(std::move(sub), false); }))
+                ctx.notify("the discoverer asked to lift non-disclosure: " + *refused);
+        } else if (mail.asks_status) {
+            ctx.audit("status_inquiry", "the discoverer asked how the case stands");
+            ctx.send("status_reply", Role::discoverer);
+        }
+    }
     return std::move(ctx.out);
 }
 
@@ -224,6 +289,8 @@ core::Result<StepOutcome> step(std::optional<CaseState> state, const Event& even
 
 const std::vector<std::string>& template_names() {
     static const std::vector<std::string> names{"acknowledgment",
+                                                "missing_fields",
+                                                "status_reply",
                                                 "acceptance",
                                                 "rejection",
                                                 "handling_stopped",

@@ -23,6 +23,21 @@ struct ReportReceived {
     std::string sender;  // normalised address
     std::string display_name;
     bool automatic = false;  // auto-reply, bounce or bulk mail
+    // What the app read from the report form: the track it looks like (a coordinator may
+    // override), the required fields left empty (labels, one per entry), and whether no form
+    // field was recognised at all (accepted, flagged for triage).
+    std::optional<domain::Track> classified{};
+    std::vector<std::string> missing_fields{};
+    bool free_form = false;
+};
+
+// What the app read from a vendor's or operator's reply (report::parse_vendor_reply). Only
+// clear statements are set; anything else is `unclear` and goes to a coordinator.
+struct ReplyReading {
+    std::optional<domain::VendorState> vendor_state{};  // verifying, fixing or not_affected
+    bool operator_fixed = false;
+    std::string wished_publication{};  // as they wrote it; a coordinator agrees the date
+    std::string unclear{};             // why a person must read it; empty when clear
 };
 
 // A message threaded onto an existing case.
@@ -32,6 +47,10 @@ struct CorrespondenceReceived {
     bool automatic = false;
     // The vendor or operator participant that wrote, if any: a first reply stops reminders.
     std::optional<std::int64_t> participant{};
+    std::optional<ReplyReading> reading{};  // vendors and operators
+    // The discoverer asks how the case stands / asks to lift non-disclosure.
+    bool asks_status = false;
+    bool asks_lift = false;
 };
 
 // One parsed command line. `from_coordinator` is true only when the app verified a good
