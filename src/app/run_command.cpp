@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "daemon.hpp"
 #include "key_commands.hpp"
+#include "template_commands.hpp"
 
 namespace cvd::app {
 
@@ -33,14 +34,13 @@ int run(Cli& cli, bool once) {
     if (!rules) return cli.fail(rules.error()), cli.exit_code;
     auto templates = render::TemplateSet::load((*config)->templates_dir);
     if (!templates) return cli.fail(templates.error()), cli.exit_code;
-    // Every template the daemon may send must exist before the first mail arrives.
-    for (const std::string& name : {rules->intake.acknowledgment_template, std::string("contact_change_received"),
-                                    std::string("contact_change_unreadable"), std::string("decryption_failed")}) {
-        if (!templates->contains(name)) {
-            cli.fail(core::make_error(core::ErrorKind::config, (*config)->templates_dir.string() + ": template '" +
-                                                                   name + "' is needed but missing"));
-            return cli.exit_code;
-        }
+    // Every template the daemon may send must pass the check before the first mail arrives.
+    if (const auto problems =
+            render::check_templates(*templates, required_templates(rules->intake.acknowledgment_template));
+        !problems.empty()) {
+        std::string text;
+        for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p;
+        return cli.fail(core::make_error(core::ErrorKind::config, text)), cli.exit_code;
     }
     auto store = store::Store::open((*config)->database.string());
     if (!store) return cli.fail(store.error()), cli.exit_code;
