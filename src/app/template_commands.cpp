@@ -37,12 +37,9 @@ std::size_t print_template_check(const std::filesystem::path& dir,
 }
 
 void print_variable_reference(std::ostream& out) {
-    for (const auto& [name, info] : render::variable_catalogue()) {
-        std::string roles;
-        for (auto r : info.visible_to)
-            roles += (roles.empty() ? "" : ", ") + std::string(domain::to_string(r));
-        out << fmt::format("{:<22} {:<46} {}\n", name, roles, info.description);
-    }
+    for (const auto& [name, info] : render::variable_catalogue())
+        out << fmt::format("{:<22} {:<46} {}\n", name, render::roles_text(info.visible_to),
+                           info.description);
 }
 
 core::Status print_template_preview(const render::TemplateSet& templates, const std::string& name,

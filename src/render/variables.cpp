@@ -83,6 +83,12 @@ const std::map<std::string, VariableInfo, std::less<>>& variable_catalogue() {
     return kCatalogue;
 }
 
+std::string roles_text(const Roles& roles) {
+    std::string out;
+    for (auto r : roles) out += (out.empty() ? "" : ", ") + std::string(domain::to_string(r));
+    return out;
+}
+
 const std::vector<std::string>& languages() {
     static const std::vector<std::string> kLanguages{"ja", "en"};
     return kLanguages;

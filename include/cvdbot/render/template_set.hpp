@@ -28,6 +28,9 @@ struct VariableInfo {
     Roles visible_to;         // the recipients who may see the value
 };
 
+// Roles as an Audience line writes them: "discoverer, vendor".
+std::string roles_text(const Roles& roles);
+
 // Every variable the renderer offers.
 const std::map<std::string, VariableInfo, std::less<>>& variable_catalogue();
 
