@@ -12,6 +12,7 @@
 #include "cvdbot/store/vendor_directory.hpp"
 #include "cvdbot/workflow/calendar.hpp"
 #include "cvdbot/workflow/commands.hpp"
+#include "language.hpp"
 
 namespace cvd::app {
 
@@ -210,8 +211,8 @@ Status CaseEngine::notify_coordinators(const domain::Case& the_case, const std::
         workflow::SendTemplate send{"coordinator_notice", Role::coordinator, std::nullopt, {{"notice_text", text}}};
         auto vars = case_variables(the_case, coordinator, &send, now);
         if (!vars) return vars.error();
-        auto mail = build_direct_reply("coordinator_notice", mail::Address{"", address}, ReplyContext{}, *vars,
-                                       config_, templates_, now, crypto_);
+        auto mail = build_direct_reply("coordinator_notice", mail::Address{"", address}, config_.bot.language,
+                                       Role::coordinator, ReplyContext{}, *vars, config_, templates_, now, crypto_);
         if (!mail) return mail.error();
         mail->case_row_id = the_case.row_id;
         if (auto q = store_.queue_outbound(*mail, now); !q) return q.error();
@@ -321,7 +322,10 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
             // Only the message's own sender gets a reply in its thread.
             const bool answering = cause.reply.answering && applied.opened_by &&
                                    recipient.row_id == applied.opened_by->row_id;
-            auto mail = build_outgoing(send->template_name, *the_case, recipient,
+            auto messages = store_.case_messages(the_case->row_id);
+            if (!messages) return messages.error();
+            const auto language = choose_language(recipient, *messages, config_.bot.language).language;
+            auto mail = build_outgoing(send->template_name, *the_case, recipient, language,
                                        answering ? cause.reply : ReplyContext{}, config_, templates_, now, crypto_,
                                        *vars);
             if (!mail) return mail.error();

@@ -37,5 +37,6 @@ void add_case_do_command(Cli& cli, CLI::App& case_cmd);
 void add_mail_commands(Cli& cli);
 void add_vendor_commands(Cli& cli);
 void add_key_commands(Cli& cli);
+void add_template_commands(Cli& cli);
 
 }  // namespace cvd::app

@@ -125,7 +125,9 @@ Status Intake::process(std::int64_t row_id) {
             // could not read.
             auto key = keyring_->signing_key();
             if (!key) return key.error();
+            // An unknown sender is answered as a possible discoverer.
             auto reply = build_direct_reply("decryption_failed", mail::Address{parsed.from->display_name, summary.sender},
+                                            summary.language, domain::Role::discoverer,
                                             ReplyContext{&parsed, row_id, summary.subject},
                                             {{"problem", crypto_report->problem}, {"bot_fingerprint", key->fingerprint}},
                                             config_, templates_, now, outgoing_crypto(true));
@@ -357,9 +359,9 @@ Status Intake::handle_command_mail(const mail::Message& parsed, std::int64_t row
             vars.insert({"case_id", "-"});
             vars.insert({"case_tag", ""});
         }
-        auto reply = build_direct_reply("coordinator_transcript", mail::Address{"", answer_to},
-                                        ReplyContext{&parsed, row_id, summary.subject}, vars, config_, templates_, now,
-                                        outgoing_crypto());
+        auto reply = build_direct_reply("coordinator_transcript", mail::Address{"", answer_to}, summary.language,
+                                        domain::Role::coordinator, ReplyContext{&parsed, row_id, summary.subject}, vars,
+                                        config_, templates_, now, outgoing_crypto());
         if (!reply) return reply.error();
         if (the_case) reply->case_row_id = the_case->row_id;
         if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
@@ -404,6 +406,7 @@ core::Result<bool> Intake::handle_contact_change(const mail::Message& parsed, st
     for (const auto& p : request->problems) problems += "  - " + p + "\n";
     auto reply = build_direct_reply(recorded ? "contact_change_received" : "contact_change_unreadable",
                                     mail::Address{parsed.from->display_name, summary.sender},
+                                    summary.language, domain::Role::vendor,
                                     ReplyContext{&parsed, row_id, summary.subject},
                                     {{"vendor_names", vendors}, {"change_details", details}, {"problems", problems}},
                                     config_, templates_, now, outgoing_crypto());

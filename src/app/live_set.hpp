@@ -18,11 +18,8 @@ struct LiveSet {
     render::TemplateSet templates;
 };
 
-// Every template the daemon itself (outside the workflow) may send.
-const std::vector<std::string>& daemon_template_names();
-
-// Loads rules/ and templates/ and checks that every template the rules and the workflow
-// name exists; any problem is an error naming the file (and line).
+// Loads rules/ and templates/ and runs the template check on them; any problem is an error
+// naming the file and line.
 core::Result<LiveSet> load_live_set(const Config& config);
 
 // Where `cvdbot run` writes its process id, for `cvdbot reload`.

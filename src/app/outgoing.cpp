@@ -36,11 +36,12 @@ core::Result<std::string> compose_bytes(const mail::OutgoingMessage& out, const 
     return compose_pgp(out, options, *crypto.keyring);
 }
 
-core::Result<store::OutboundMail> compose(const std::string& template_name, const render::Variables& vars,
-                                          const Envelope& envelope, const ReplyContext& reply, const Config& config,
+core::Result<store::OutboundMail> compose(const std::string& template_name, const std::string& language,
+                                          domain::Role role, const render::Variables& vars, const Envelope& envelope,
+                                          const ReplyContext& reply, const Config& config,
                                           const render::TemplateSet& templates, core::Timestamp now,
                                           const OutgoingCrypto& crypto) {
-    auto rendered = templates.render(template_name, vars);
+    auto rendered = templates.render(template_name, language, role, vars);
     if (!rendered) return rendered.error();
 
     mail::OutgoingMessage out;
@@ -97,17 +98,20 @@ render::Variables standard_variables(const std::string& name, const std::string&
 }  // namespace
 
 core::Result<store::OutboundMail> build_direct_reply(const std::string& template_name, const mail::Address& to,
+                                                     const std::string& language, domain::Role role,
                                                      const ReplyContext& reply, const render::Variables& extra,
                                                      const Config& config, const render::TemplateSet& templates,
                                                      core::Timestamp now, const OutgoingCrypto& crypto) {
     auto vars = standard_variables(to.display_name, to.address, reply, config.bot.address, config, now);
     for (const auto& [key, value] : extra) vars[key] = value;
-    return compose(template_name, vars, Envelope{to, {}, config.bot.address, std::nullopt, std::nullopt}, reply,
-                   config, templates, now, crypto);
+    return compose(template_name, language, role, vars,
+                   Envelope{to, {}, config.bot.address, std::nullopt, std::nullopt}, reply, config, templates, now,
+                   crypto);
 }
 
 core::Result<store::OutboundMail> build_outgoing(const std::string& template_name, const domain::Case& the_case,
-                                                 const domain::Participant& recipient, const ReplyContext& reply,
+                                                 const domain::Participant& recipient, const std::string& language,
+                                                 const ReplyContext& reply,
                                                  const Config& config, const render::TemplateSet& templates,
                                                  core::Timestamp now, const OutgoingCrypto& crypto,
                                                  const render::Variables& extra) {
@@ -122,7 +126,7 @@ core::Result<store::OutboundMail> build_outgoing(const std::string& template_nam
         vars.insert_or_assign(key, std::move(value));
     vars["case_id"] = the_case.id.str();
     vars["case_tag"] = "[" + the_case.id.str() + "]";
-    return compose(template_name, vars,
+    return compose(template_name, language, recipient.role, vars,
                    Envelope{mail::Address{recipient.display_name, recipient.address}, recipient.other_addresses,
                             thread_address, the_case.row_id, recipient.row_id},
                    reply, config, templates, now, crypto);

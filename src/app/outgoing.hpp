@@ -29,14 +29,18 @@ struct ReplyContext {
 };
 
 // A templated reply to someone who is not (yet) a participant of a case, e.g. a vendor's
-// contact-change request. `extra` adds to the standard variables.
+// contact-change request, in `language` ("ja" or "en") for a recipient in `role`. `extra`
+// adds to the standard variables.
 core::Result<store::OutboundMail> build_direct_reply(const std::string& template_name, const mail::Address& to,
+                                                     const std::string& language, domain::Role role,
                                                      const ReplyContext& reply, const render::Variables& extra,
                                                      const Config& config, const render::TemplateSet& templates,
                                                      core::Timestamp now, const OutgoingCrypto& crypto = {});
 
+// A message to a participant of the case, in `language` (see choose_language).
 core::Result<store::OutboundMail> build_outgoing(const std::string& template_name, const domain::Case& the_case,
-                                                 const domain::Participant& recipient, const ReplyContext& reply,
+                                                 const domain::Participant& recipient, const std::string& language,
+                                                 const ReplyContext& reply,
                                                  const Config& config, const render::TemplateSet& templates,
                                                  core::Timestamp now, const OutgoingCrypto& crypto = {},
                                                  const render::Variables& extra = {});

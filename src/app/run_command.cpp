@@ -12,6 +12,7 @@
 #include "cli.hpp"
 #include "daemon.hpp"
 #include "key_commands.hpp"
+#include "template_commands.hpp"
 
 namespace cvd::app {
 

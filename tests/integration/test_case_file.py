@@ -108,7 +108,7 @@ class VendorDirectory(CvdbotTestCase):
         self.run_once()
         self.assertEqual(self.db("SELECT count(*) FROM cases")[0][0], 0)
         ack = wait_count("vendor", 1) and messages("vendor")[0]
-        self.assertIn("contact change request", str(ack["Subject"]))
+        self.assertIn("連絡窓口変更のご依頼", str(ack["Subject"]))  # answered in the request's language
         self.assertIn(addr("vendor2"), text_of(ack))
         pending = self.cvdbot("vendor", "changes").stdout
         self.assertIn("Example Software", pending)

@@ -51,7 +51,8 @@ class Intake(CvdbotTestCase):
         body = text_of(ack)
         self.assertIn(f"CVD#{year}-0001", body)
         self.assertIn("受け付けました", body)
-        self.assertIn("Thank you for your vulnerability report", body)
+        # One language per recipient: a Japanese report is answered in Japanese only.
+        self.assertNotIn("Thank you for your vulnerability report", body)
 
         listing = self.cvdbot("case", "list").stdout
         self.assertIn(f"CVD#{year}-0001", listing)
@@ -208,7 +209,7 @@ class Japanese(CvdbotTestCase):
         ack = messages("discoverer")[0]
         self.assertIn("脆弱性関連情報の受付のお知らせ", str(ack["Subject"]))
         self.assertIn("山田 太郎 様", text_of(ack))
-        self.assertIn(f"\"{subject}\"", text_of(ack))
+        self.assertIn(f"「{subject}」", text_of(ack))
 
 
 class BadInput(CvdbotTestCase):
