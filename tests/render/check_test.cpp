@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "cvdbot/render/template_set.hpp"
 #include "cvdbot/workflow/step.hpp"
@@ -120,4 +122,25 @@ TEST_CASE("A broken set does not load for the daemon") {
     auto set = TemplateSet::load(kData + "broken_syntax");
     REQUIRE_FALSE(set.ok());
     CHECK_THAT(set.error().message, Contains("broken_syntax/ja/t.txt:5:"));
+}
+
+TEST_CASE("The languages of a template must agree on its Audience") {
+    TemplateSet set;
+    set.add(*parse_template("t", "ja", "Subject: x\nAudience: vendor\n\ny\n", "ja/t.txt"));
+    set.add(
+        *parse_template("t", "en", "Subject: x\nAudience: vendor, discoverer\n\ny\n", "en/t.txt"));
+    CHECK_THAT(
+        joined(check_templates(set, {"t"})),
+        Contains("ja/t.txt:1: Audience (vendor) differs from en/t.txt (discoverer, vendor)"));
+}
+
+TEST_CASE("A template left in the old flat layout is reported") {
+    const auto dir = std::filesystem::temp_directory_path() / "cvdbot-render-flat-test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir / "ja");
+    std::filesystem::create_directories(dir / "en");
+    std::ofstream(dir / "acknowledgment.txt") << "Subject: old\n\nbody\n";
+    CHECK_THAT(joined(TemplateSet::read(dir).problems()),
+               Contains("acknowledgment.txt:1: templates live in ja/ and en/ now"));
+    std::filesystem::remove_all(dir);
 }
