@@ -154,6 +154,34 @@ std::string find_email(std::string_view text) {
     return {};
 }
 
+// "Best regards," or 「以上」 on its own line ends the last answer: what follows is a
+// signature, not part of it.
+bool is_closing_line(std::string_view line) {
+    if (line.size() > 60) return false;
+    std::string text = scan::fold(line);
+    for (std::string_view tail : {",", ".", "!", "\xE3\x80\x82" /* 。 */, "\xE3\x80\x81" /* 、 */})
+        while (text.size() >= tail.size() &&
+               text.compare(text.size() - tail.size(), tail.size(), tail) == 0)
+            text.resize(text.size() - tail.size());
+    static constexpr std::array<std::string_view, 16> kClosings{"best regards",
+                                                                "regards",
+                                                                "kind regards",
+                                                                "best",
+                                                                "thanks",
+                                                                "thank you",
+                                                                "many thanks",
+                                                                "cheers",
+                                                                "sincerely",
+                                                                "yours sincerely",
+                                                                "以上",
+                                                                "以上です",
+                                                                "よろしくお願いします",
+                                                                "よろしくお願いいたします",
+                                                                "宜しくお願い致します",
+                                                                "よろしくお願い致します"};
+    return std::find(kClosings.begin(), kClosings.end(), text) != kClosings.end();
+}
+
 void warn(ReportForm& form, const ReportLimits& limits, std::string message) {
     if (form.warnings.size() < limits.max_warnings) form.warnings.push_back(std::move(message));
 }
@@ -229,6 +257,10 @@ ReportForm parse_report(std::string_view raw, const ReportLimits& limits) {
         std::string_view line = rest.substr(0, newline);
         rest = newline == std::string_view::npos ? std::string_view{} : rest.substr(newline + 1);
         if (line == "-- " || line == "--") break;  // the signature follows
+        if (is_closing_line(line)) {
+            current.reset();
+            continue;
+        }
         if (line.size() > limits.max_line_bytes) {
             line = scan::cut_utf8(line, limits.max_line_bytes);
             line_cut = true;

@@ -99,8 +99,8 @@ TEST_CASE("English Field: value form with values over several lines") {
           "An unauthenticated remote attacker can read arbitrary files.");
     CHECK(form.value(Field::proof_of_concept) ==
           "curl -s 'http://target:8080/static/..%2f..%2fetc/passwd'");
-    // The closing words continue the last field: there is no label to end it.
-    CHECK(form.value(Field::others_informed).rfind("none", 0) == 0);
+    // "Best regards," ends the last answer: the signature is not part of it.
+    CHECK(form.value(Field::others_informed) == "none");
     CHECK(form.warnings.size() == 1);  // the repeated "Version:" label
 }
 
@@ -264,6 +264,15 @@ TEST_CASE("Parentheses are an answer unless they hold the form's instruction") {
     const ReportForm form = parse_report("Vulnerability type: (CWE-79)\n");
     CHECK(form.value(Field::vulnerability_type) == "(CWE-79)");
     CHECK(form.cwe == "CWE-79");
+}
+
+TEST_CASE("Closing words end the last answer") {
+    const ReportForm form = parse_report("影響：情報漏えい\n以上\n山田\n");
+    CHECK(form.value(Field::impact) == "情報漏えい");
+    CHECK(parse_report("Impact: data loss\nThanks!\nBob\n").value(Field::impact) == "data loss");
+    // Inside a value, only a line of its own counts.
+    CHECK(parse_report("Impact: thanks to a bug, data loss\n").value(Field::impact) ==
+          "thanks to a bug, data loss");
 }
 
 TEST_CASE("Names of fields and kinds") {
