@@ -335,6 +335,37 @@ VendorReply parse_vendor_reply(std::string_view raw, const VendorReplyLimits& li
     bool form_date_unreadable = false;
     std::string sentences_en, sentences_ja;  // unquoted prose, joined for phrases split over lines
 
+    auto read_form_value = [&](FormItem item, const std::string& value) {
+        switch (item) {
+            case FormItem::verification: {
+                const Verification v = verification_of_value(value, reply.notes);
+                reply.from_form = reply.from_form || v != Verification::not_stated;
+                form_verification =
+                    combine(form_verification, v, Verification::not_stated, Verification::unclear);
+                break;
+            }
+            case FormItem::fix: {
+                const FixStatus f = fix_of(value, true, reply.notes);
+                reply.from_form = reply.from_form || f != FixStatus::not_stated;
+                form_fix = combine(form_fix, f, FixStatus::not_stated, FixStatus::unclear);
+                break;
+            }
+            case FormItem::date: {
+                if (value.find("yyyy") != std::string::npos)
+                    break;  // left as the template wrote it
+                reply.from_form = true;
+                for (std::string_view p : kNoDateWish)
+                    if (value == p) return;
+                const auto dates = find_dates(value);
+                if (dates.empty()) form_date_unreadable = true;
+                form_dates.insert(form_dates.end(), dates.begin(), dates.end());
+                break;
+            }
+        }
+    };
+    // A form label whose answer is on the next line; a blank or quoted line in between ends it.
+    std::optional<FormItem> awaiting;
+
     std::string_view rest = text;
     while (!rest.empty()) {
         const auto newline = rest.find('\n');
@@ -343,7 +374,10 @@ VendorReply parse_vendor_reply(std::string_view raw, const VendorReplyLimits& li
         rest = newline == std::string_view::npos ? std::string_view{} : rest.substr(newline + 1);
         const std::string_view trimmed = scan::trim(line);
         const std::string folded = scan::fold(trimmed);
-        if (folded.empty() || folded.front() == '>' || folded.front() == '|') continue;  // quoted
+        if (folded.empty() || folded.front() == '>' || folded.front() == '|') {  // blank or quoted
+            awaiting.reset();
+            continue;
+        }
         if (starts_quoted_original(folded, rest.substr(0, std::min<std::size_t>(rest.size(), 400))))
             break;
 
@@ -352,35 +386,18 @@ VendorReply parse_vendor_reply(std::string_view raw, const VendorReplyLimits& li
         if (colon.pos != std::string_view::npos) {
             if (const auto item = form_item(body.substr(0, colon.pos))) {
                 const std::string value = scan::fold(body.substr(colon.pos + colon.length));
-                switch (*item) {
-                    case FormItem::verification: {
-                        const Verification v = verification_of_value(value, reply.notes);
-                        reply.from_form = reply.from_form || v != Verification::not_stated;
-                        form_verification = combine(form_verification, v, Verification::not_stated,
-                                                    Verification::unclear);
-                        break;
-                    }
-                    case FormItem::fix: {
-                        const FixStatus f = fix_of(value, true, reply.notes);
-                        reply.from_form = reply.from_form || f != FixStatus::not_stated;
-                        form_fix = combine(form_fix, f, FixStatus::not_stated, FixStatus::unclear);
-                        break;
-                    }
-                    case FormItem::date: {
-                        if (value.empty() || value.find("yyyy") != std::string::npos)
-                            break;  // left blank
-                        reply.from_form = true;
-                        bool no_wish = false;
-                        for (std::string_view p : kNoDateWish) no_wish = no_wish || value == p;
-                        if (no_wish) break;
-                        const auto dates = find_dates(value);
-                        if (dates.empty()) form_date_unreadable = true;
-                        form_dates.insert(form_dates.end(), dates.begin(), dates.end());
-                        break;
-                    }
-                }
+                awaiting.reset();
+                if (value.empty())
+                    awaiting = item;  // "検証結果：" with the answer on the next line
+                else
+                    read_form_value(*item, value);
                 continue;
             }
+        }
+        if (awaiting) {
+            read_form_value(*awaiting, folded);
+            awaiting.reset();
+            continue;
         }
         sentences_en += folded;
         sentences_en += ' ';

@@ -61,7 +61,8 @@ TEST_CASE("A site operator's \"fixed\"") {
           FixStatus::fixed);
     CHECK(parse_vendor_reply("The issue is not fixed yet.").fix == FixStatus::unclear);
     // A fix to come is not a fix made.
-    CHECK(parse_vendor_reply("A fixed version will be released on 2027-02-01.").fix == FixStatus::fixing);
+    CHECK(parse_vendor_reply("A fixed version will be released on 2027-02-01.").fix ==
+          FixStatus::fixing);
     CHECK(parse_vendor_reply("A fixed version has been released.").fix == FixStatus::fixed);
 }
 
@@ -101,6 +102,19 @@ TEST_CASE("Verification values of the reply form") {
     // Two form lines that disagree.
     CHECK(parse_vendor_reply("検証結果：影響あり\nVerification result: not affected\n")
               .verification == Verification::unclear);
+}
+
+TEST_CASE("A form answer on the line after its label") {
+    auto r = parse_vendor_reply(
+        "Verification result:\naffected\n修正状況：\n修正中\n公表希望日：\n2027/3/1\n");
+    CHECK(r.verification == Verification::affected);
+    CHECK(r.fix == FixStatus::fixing);
+    REQUIRE(r.publication_date);
+    CHECK(r.publication_date->to_iso() == "2027-03-01");
+    // A blank line in between: the label was left empty and the text after it is prose.
+    r = parse_vendor_reply("公表希望日：\n\n特に希望はありません。\n検証結果：影響なし\n");
+    CHECK_FALSE(r.publication_date_unclear);
+    CHECK(r.verification == Verification::not_affected);
 }
 
 TEST_CASE("Fix status values of the reply form") {
