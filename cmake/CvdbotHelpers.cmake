@@ -31,3 +31,24 @@ function(cvdbot_test name)
     CVDBOT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   catch_discover_tests(test_${name} PROPERTIES LABELS unit)
 endfunction()
+
+# cvdbot_fuzz_targets(PREFIX p TARGETS t... DEPS ... CORPUS dir...): libFuzzer executables built
+# from <t>.cpp (clang, CVDBOT_FUZZ=ON), each a ctest labelled `fuzz` that runs for
+# CVDBOT_FUZZ_SECONDS on a copy of the corpus and fails on any crash, leak or sanitizer report.
+set(CVDBOT_FUZZ_SECONDS 60 CACHE STRING "Seconds each fuzz target runs under ctest")
+function(cvdbot_fuzz_targets)
+  cmake_parse_arguments(F "" "PREFIX" "TARGETS;DEPS;CORPUS" ${ARGN})
+  foreach(target ${F_TARGETS})
+    add_executable(${target} ${target}.cpp)
+    cvdbot_settings(${target})
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${target} PRIVATE -fsanitize=fuzzer)
+    target_link_libraries(${target} PRIVATE ${F_DEPS})
+    set(work ${CMAKE_CURRENT_BINARY_DIR}/${target}_corpus)
+    file(MAKE_DIRECTORY ${work})
+    add_test(NAME ${F_PREFIX}_${target}
+             COMMAND ${target} -max_total_time=${CVDBOT_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048
+                     -print_final_stats=1 ${work} ${F_CORPUS})
+    set_tests_properties(${F_PREFIX}_${target} PROPERTIES LABELS fuzz TIMEOUT 900)
+  endforeach()
+endfunction()

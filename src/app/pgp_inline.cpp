@@ -126,7 +126,7 @@ core::Status Opener::inline_blocks(std::string_view raw, mail::Message& message)
                     return {};
                 }
                 replacements.push_back({body_blocks[i].begin, body_blocks[i].end,
-                                        pgp::to_lf(as_utf8(d->plaintext, block_charset))});
+                                        core::to_lf(as_utf8(d->plaintext, block_charset))});
                 break;
             }
             case PgpKind::signed_message: {
@@ -137,7 +137,7 @@ core::Status Opener::inline_blocks(std::string_view raw, mail::Message& message)
                 record_signatures(v->signatures, where, true, single);
                 if (!v->plaintext.empty())
                     replacements.push_back({body_blocks[i].begin, body_blocks[i].end,
-                                            pgp::to_lf(as_utf8(v->plaintext, block_charset))});
+                                            core::to_lf(as_utf8(v->plaintext, block_charset))});
                 break;
             }
             case PgpKind::public_key:

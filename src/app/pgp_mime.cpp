@@ -210,20 +210,6 @@ std::string to_crlf(std::string_view text) {
     return out;
 }
 
-std::string to_lf(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\r') {
-            out.push_back('\n');
-            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-        } else {
-            out.push_back(text[i]);
-        }
-    }
-    return out;
-}
-
 bool looks_like_entity(std::string_view text) {
     const Entity e = split_entity(text.substr(0, 64 * 1024));
     if (e.header.empty() || e.header.size() == text.size()) return false;

@@ -47,8 +47,7 @@ std::string decode_transfer(std::string_view body, std::string_view encoding);
 
 // Every line end as CRLF (bare LF and bare CR alike): the canonical form of signed MIME.
 std::string to_crlf(std::string_view text);
-// Every line end as LF, as the parser's text bodies have them.
-std::string to_lf(std::string_view text);
+// (Every line end as LF, as the parser's text bodies have them: core::to_lf.)
 
 // Does `text` start with a MIME header block that declares a Content-Type? (A decrypted
 // PGP/MIME payload does; a decrypted inline message usually does not.)

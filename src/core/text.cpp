@@ -39,6 +39,20 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
     return parts;
 }
 
+std::string to_lf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r') {
+            out.push_back('\n');
+            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        } else {
+            out.push_back(text[i]);
+        }
+    }
+    return out;
+}
+
 namespace {
 // Length of the valid UTF-8 sequence at text[i], or 0 if invalid (RFC 3629: no overlongs,
 // no surrogates, nothing above U+10FFFF).

@@ -15,170 +15,137 @@ namespace cvd::report::labels {
 
 namespace {
 
-struct Entry {
-    std::string_view label;  // folded form
-    LabelMatch match;
-};
-
-constexpr LabelMatch f(Field field) { return {Key::field, field}; }
+constexpr LabelMatch f(Field field) {
+    return {Key::field, field};
+}
 constexpr LabelMatch kCwe{Key::cwe, Field::vulnerability_type};
 constexpr LabelMatch kDescription{Key::description, Field::reproduction_steps};
 constexpr LabelMatch kHeading{Key::heading, Field::discoverer_name};
 
-// Exact labels. Keep each group in the Field's order.
-const std::vector<Entry>& exact_labels() {
+// Exact labels, one group a field, in the Field's order; the helpers and headings last.
+struct Group {
+    LabelMatch match;
+    std::vector<std::string_view> labels;  // folded forms
+};
+
+// clang-format off
+const std::vector<Group>& exact_labels() {
     using F = Field;
-    static const std::vector<Entry> table{
-        // discoverer_name
-        {"届出者氏名", f(F::discoverer_name)}, {"届出者名", f(F::discoverer_name)},
-        {"届出者", f(F::discoverer_name)}, {"氏名", f(F::discoverer_name)},
-        {"名前", f(F::discoverer_name)}, {"お名前", f(F::discoverer_name)},
-        {"発見者", f(F::discoverer_name)}, {"発見者氏名", f(F::discoverer_name)},
-        {"報告者", f(F::discoverer_name)}, {"報告者氏名", f(F::discoverer_name)},
-        {"name", f(F::discoverer_name)}, {"your name", f(F::discoverer_name)},
-        {"full name", f(F::discoverer_name)}, {"reporter", f(F::discoverer_name)},
-        {"reporter name", f(F::discoverer_name)}, {"reporter's name", f(F::discoverer_name)},
-        {"discoverer", f(F::discoverer_name)}, {"discoverer name", f(F::discoverer_name)},
-        {"researcher", f(F::discoverer_name)}, {"researcher name", f(F::discoverer_name)},
-        {"finder", f(F::discoverer_name)}, {"submitter", f(F::discoverer_name)},
-        // organisation
-        {"所属", f(F::organisation)}, {"所属組織", f(F::organisation)},
-        {"組織名", f(F::organisation)}, {"会社名", f(F::organisation)},
-        {"所属先", f(F::organisation)}, {"所属団体", f(F::organisation)},
-        {"組織", f(F::organisation)}, {"団体名", f(F::organisation)}, {"企業名", f(F::organisation)},
-        {"organisation", f(F::organisation)}, {"organization", f(F::organisation)},
-        {"organisation name", f(F::organisation)}, {"organization name", f(F::organisation)},
-        {"affiliation", f(F::organisation)}, {"company", f(F::organisation)},
-        {"company name", f(F::organisation)}, {"employer", f(F::organisation)},
-        // contact
-        {"連絡先", f(F::contact)}, {"メールアドレス", f(F::contact)},
-        {"電子メールアドレス", f(F::contact)}, {"メール", f(F::contact)},
-        {"電話番号", f(F::contact)}, {"電話", f(F::contact)},
-        {"contact", f(F::contact)}, {"contact details", f(F::contact)},
-        {"contact information", f(F::contact)}, {"contact info", f(F::contact)},
-        {"email", f(F::contact)}, {"e-mail", f(F::contact)}, {"email address", f(F::contact)},
-        {"e-mail address", f(F::contact)}, {"mail", f(F::contact)}, {"mail address", f(F::contact)},
-        {"phone", f(F::contact)}, {"phone number", f(F::contact)}, {"telephone", f(F::contact)},
-        {"tel", f(F::contact)},
-        // credit_wish
-        {"謝辞", f(F::credit_wish)}, {"クレジット", f(F::credit_wish)},
-        {"credit", f(F::credit_wish)}, {"credit wish", f(F::credit_wish)},
-        {"credit wanted", f(F::credit_wish)}, {"credit requested", f(F::credit_wish)},
-        {"acknowledgement", f(F::credit_wish)}, {"acknowledgment", f(F::credit_wish)},
-        {"public credit", f(F::credit_wish)}, {"attribution", f(F::credit_wish)},
-        // credit_name
-        {"謝辞の表記", f(F::credit_name)}, {"謝辞に記載する名前", f(F::credit_name)},
-        {"謝辞に記載する氏名", f(F::credit_name)}, {"クレジット名", f(F::credit_name)},
-        {"クレジット表記", f(F::credit_name)}, {"掲載名", f(F::credit_name)},
-        {"credit name", f(F::credit_name)}, {"credit as", f(F::credit_name)},
-        {"name for credit", f(F::credit_name)}, {"name to credit", f(F::credit_name)},
-        {"credit line", f(F::credit_name)}, {"attribution name", f(F::credit_name)},
-        // contact_to_vendor_ok
-        {"連絡先の開示", f(F::contact_to_vendor_ok)}, {"届出者情報の開示", f(F::contact_to_vendor_ok)},
-        {"share contact with vendor", f(F::contact_to_vendor_ok)},
-        {"share contact details with vendor", f(F::contact_to_vendor_ok)},
-        {"share contact details with developer", f(F::contact_to_vendor_ok)},
-        {"contact details to vendor", f(F::contact_to_vendor_ok)},
-        {"contact details to developer", f(F::contact_to_vendor_ok)},
-        {"share contact", f(F::contact_to_vendor_ok)},
-        {"share contact details", f(F::contact_to_vendor_ok)},
-        {"disclose contact to vendor", f(F::contact_to_vendor_ok)},
-        // product_name
-        {"製品名", f(F::product_name)}, {"ソフトウエア製品名", f(F::product_name)},
-        {"ソフトウェア製品名", f(F::product_name)}, {"対象製品", f(F::product_name)},
-        {"対象製品名", f(F::product_name)}, {"製品", f(F::product_name)},
-        {"ソフトウエア名", f(F::product_name)}, {"ソフトウェア名", f(F::product_name)},
-        {"ソフトウエア", f(F::product_name)}, {"ソフトウェア", f(F::product_name)},
-        {"アプリケーション名", f(F::product_name)},
-        {"product", f(F::product_name)}, {"product name", f(F::product_name)},
-        {"software", f(F::product_name)}, {"software name", f(F::product_name)},
-        {"software product", f(F::product_name)}, {"affected product", f(F::product_name)},
-        {"application", f(F::product_name)}, {"application name", f(F::product_name)},
-        // product_version
-        {"バージョン", f(F::product_version)}, {"製品のバージョン", f(F::product_version)},
-        {"対象バージョン", f(F::product_version)}, {"版", f(F::product_version)},
-        {"version", f(F::product_version)}, {"versions", f(F::product_version)},
-        {"version(s)", f(F::product_version)}, {"product version", f(F::product_version)},
-        {"affected version", f(F::product_version)}, {"affected versions", f(F::product_version)},
-        {"software version", f(F::product_version)},
-        // developer (the site operator on the web form)
-        {"開発者", f(F::developer)}, {"製品開発者", f(F::developer)}, {"開発元", f(F::developer)},
-        {"開発者名", f(F::developer)}, {"製品開発者名", f(F::developer)},
-        {"ベンダ", f(F::developer)}, {"ベンダー", f(F::developer)}, {"ベンダ名", f(F::developer)},
-        {"ベンダー名", f(F::developer)}, {"製造元", f(F::developer)}, {"運営者", f(F::developer)},
-        {"ウェブサイトの運営者", f(F::developer)}, {"サイト運営者", f(F::developer)},
-        {"ウェブサイト運営者", f(F::developer)},
-        {"vendor", f(F::developer)}, {"developer", f(F::developer)},
-        {"vendor name", f(F::developer)}, {"developer name", f(F::developer)},
-        {"product developer", f(F::developer)}, {"manufacturer", f(F::developer)},
-        {"maintainer", f(F::developer)}, {"publisher", f(F::developer)},
-        {"site operator", f(F::developer)}, {"website operator", f(F::developer)},
-        {"operator", f(F::developer)},
-        // site_url
-        {"url", f(F::site_url)}, {"ウェブサイトのurl", f(F::site_url)},
-        {"ウェブサイトurl", f(F::site_url)}, {"webサイトのurl", f(F::site_url)},
-        {"サイトのurl", f(F::site_url)}, {"対象url", f(F::site_url)},
-        {"ウェブサイトのアドレス", f(F::site_url)}, {"脆弱性が存在するurl", f(F::site_url)},
-        {"ウェブサイト", f(F::site_url)}, {"サイト", f(F::site_url)},
-        {"site url", f(F::site_url)}, {"website url", f(F::site_url)},
-        {"web site url", f(F::site_url)}, {"website", f(F::site_url)}, {"web site", f(F::site_url)},
-        {"site", f(F::site_url)}, {"target url", f(F::site_url)}, {"affected url", f(F::site_url)},
-        {"vulnerable url", f(F::site_url)}, {"website address", f(F::site_url)},
-        // vulnerability_type
-        {"脆弱性の種類", f(F::vulnerability_type)}, {"脆弱性の種別", f(F::vulnerability_type)},
-        {"脆弱性種別", f(F::vulnerability_type)}, {"種類", f(F::vulnerability_type)},
-        {"脆弱性の分類", f(F::vulnerability_type)}, {"脆弱性タイプ", f(F::vulnerability_type)},
-        {"脆弱性の名称", f(F::vulnerability_type)},
-        {"vulnerability type", f(F::vulnerability_type)},
-        {"type of vulnerability", f(F::vulnerability_type)},
-        {"vulnerability class", f(F::vulnerability_type)},
-        {"vulnerability category", f(F::vulnerability_type)}, {"type", f(F::vulnerability_type)},
-        {"vulnerability", f(F::vulnerability_type)}, {"weakness", f(F::vulnerability_type)},
-        {"cwe", kCwe}, {"cwe id", kCwe}, {"cwe-id", kCwe}, {"cwe番号", kCwe},
-        // description: read into reproduction_steps, ahead of the steps
-        {"脆弱性の詳細", kDescription}, {"詳細", kDescription}, {"概要", kDescription},
-        {"脆弱性の概要", kDescription}, {"脆弱性の内容", kDescription},
-        {"description", kDescription}, {"details", kDescription}, {"summary", kDescription},
-        {"vulnerability details", kDescription}, {"vulnerability description", kDescription},
-        // reproduction_steps
-        {"再現手順", f(F::reproduction_steps)}, {"再現方法", f(F::reproduction_steps)},
-        {"再現の手順", f(F::reproduction_steps)}, {"脆弱性の再現手順", f(F::reproduction_steps)},
-        {"手順", f(F::reproduction_steps)}, {"再現条件", f(F::reproduction_steps)},
-        {"steps to reproduce", f(F::reproduction_steps)},
-        {"reproduction steps", f(F::reproduction_steps)},
-        {"how to reproduce", f(F::reproduction_steps)}, {"reproduction", f(F::reproduction_steps)},
-        {"steps", f(F::reproduction_steps)}, {"to reproduce", f(F::reproduction_steps)},
-        // impact
-        {"影響", f(F::impact)}, {"想定される影響", f(F::impact)}, {"影響範囲", f(F::impact)},
-        {"脆弱性による影響", f(F::impact)}, {"攻撃による影響", f(F::impact)},
-        {"想定される脅威", f(F::impact)}, {"脅威", f(F::impact)},
-        {"impact", f(F::impact)}, {"potential impact", f(F::impact)},
-        {"expected impact", f(F::impact)}, {"severity", f(F::impact)},
-        // proof_of_concept
-        {"検証コード", f(F::proof_of_concept)}, {"検証ツール", f(F::proof_of_concept)},
-        {"検証ツール・コード", f(F::proof_of_concept)}, {"検証用コード", f(F::proof_of_concept)},
-        {"攻撃コード", f(F::proof_of_concept)}, {"実証コード", f(F::proof_of_concept)},
-        {"poc", f(F::proof_of_concept)}, {"proof of concept", f(F::proof_of_concept)},
-        {"proof-of-concept", f(F::proof_of_concept)}, {"exploit", f(F::proof_of_concept)},
-        {"exploit code", f(F::proof_of_concept)}, {"poc code", f(F::proof_of_concept)},
-        // others_informed
-        {"他者への連絡", f(F::others_informed)}, {"他者への連絡状況", f(F::others_informed)},
-        {"第三者への連絡", f(F::others_informed)}, {"第三者への開示", f(F::others_informed)},
-        {"他者への開示", f(F::others_informed)}, {"他機関への届出", f(F::others_informed)},
-        {"other parties informed", f(F::others_informed)},
-        {"others informed", f(F::others_informed)}, {"other parties", f(F::others_informed)},
-        {"disclosed to others", f(F::others_informed)},
-        {"reported elsewhere", f(F::others_informed)},
-        {"third parties informed", f(F::others_informed)},
-        // section headings of the forms
-        {"届出者情報", kHeading}, {"届出者の情報", kHeading}, {"脆弱性情報", kHeading},
-        {"脆弱性関連情報", kHeading}, {"製品情報", kHeading}, {"ウェブサイト情報", kHeading},
-        {"その他", kHeading}, {"reporter information", kHeading}, {"about you", kHeading},
-        {"vulnerability information", kHeading}, {"product information", kHeading},
-        {"website information", kHeading},
+    static const std::vector<Group> table{
+        {f(F::discoverer_name),
+         {
+             "届出者氏名", "届出者名", "届出者", "氏名", "名前", "お名前", "発見者", "発見者氏名",
+             "報告者", "報告者氏名", "name", "your name", "full name", "reporter", "reporter name",
+             "reporter's name", "discoverer", "discoverer name", "researcher", "researcher name",
+             "finder", "submitter",
+         }},
+        {f(F::organisation),
+         {
+             "所属", "所属組織", "組織名", "会社名", "所属先", "所属団体", "組織", "団体名",
+             "企業名", "organisation", "organization", "organisation name", "organization name",
+             "affiliation", "company", "company name", "employer",
+         }},
+        {f(F::contact),
+         {
+             "連絡先", "メールアドレス", "電子メールアドレス", "メール", "電話番号", "電話",
+             "contact", "contact details", "contact information", "contact info", "email", "e-mail",
+             "email address", "e-mail address", "mail", "mail address", "phone", "phone number",
+             "telephone", "tel",
+         }},
+        {f(F::credit_wish),
+         {
+             "謝辞", "クレジット", "credit", "credit wish", "credit wanted", "credit requested",
+             "acknowledgement", "acknowledgment", "public credit", "attribution",
+         }},
+        {f(F::credit_name),
+         {
+             "謝辞の表記", "謝辞に記載する名前", "謝辞に記載する氏名", "クレジット名",
+             "クレジット表記", "掲載名", "credit name", "credit as", "name for credit",
+             "name to credit", "credit line", "attribution name",
+         }},
+        {f(F::contact_to_vendor_ok),
+         {
+             "連絡先の開示", "届出者情報の開示", "share contact with vendor",
+             "share contact details with vendor", "share contact details with developer",
+             "contact details to vendor", "contact details to developer", "share contact",
+             "share contact details", "disclose contact to vendor",
+         }},
+        {f(F::product_name),
+         {
+             "製品名", "ソフトウエア製品名", "ソフトウェア製品名", "対象製品", "対象製品名", "製品",
+             "ソフトウエア名", "ソフトウェア名", "ソフトウエア", "ソフトウェア",
+             "アプリケーション名", "product", "product name", "software", "software name",
+             "software product", "affected product", "application", "application name",
+         }},
+        {f(F::product_version),
+         {
+             "バージョン", "製品のバージョン", "対象バージョン", "版", "version", "versions",
+             "version(s)", "product version", "affected version", "affected versions",
+             "software version",
+         }},
+        {f(F::developer),
+         {
+             "開発者", "製品開発者", "開発元", "開発者名", "製品開発者名", "ベンダ", "ベンダー",
+             "ベンダ名", "ベンダー名", "製造元", "運営者", "ウェブサイトの運営者", "サイト運営者",
+             "ウェブサイト運営者", "vendor", "developer", "vendor name", "developer name",
+             "product developer", "manufacturer", "maintainer", "publisher", "site operator",
+             "website operator", "operator",
+         }},
+        {f(F::site_url),
+         {
+             "url", "ウェブサイトのurl", "ウェブサイトurl", "webサイトのurl", "サイトのurl",
+             "対象url", "ウェブサイトのアドレス", "脆弱性が存在するurl", "ウェブサイト", "サイト",
+             "site url", "website url", "web site url", "website", "web site", "site", "target url",
+             "affected url", "vulnerable url", "website address",
+         }},
+        {f(F::vulnerability_type),
+         {
+             "脆弱性の種類", "脆弱性の種別", "脆弱性種別", "種類", "脆弱性の分類", "脆弱性タイプ",
+             "脆弱性の名称", "vulnerability type", "type of vulnerability", "vulnerability class",
+             "vulnerability category", "type", "vulnerability", "weakness",
+         }},
+        {kCwe,
+         {
+             "cwe", "cwe id", "cwe-id", "cwe番号",
+         }},
+        {kDescription,
+         {
+             "脆弱性の詳細", "詳細", "概要", "脆弱性の概要", "脆弱性の内容", "description",
+             "details", "summary", "vulnerability details", "vulnerability description",
+         }},
+        {f(F::reproduction_steps),
+         {
+             "再現手順", "再現方法", "再現の手順", "脆弱性の再現手順", "手順", "再現条件",
+             "steps to reproduce", "reproduction steps", "how to reproduce", "reproduction",
+             "steps", "to reproduce",
+         }},
+        {f(F::impact),
+         {
+             "影響", "想定される影響", "影響範囲", "脆弱性による影響", "攻撃による影響",
+             "想定される脅威", "脅威", "impact", "potential impact", "expected impact", "severity",
+         }},
+        {f(F::proof_of_concept),
+         {
+             "検証コード", "検証ツール", "検証ツール・コード", "検証用コード", "攻撃コード",
+             "実証コード", "poc", "proof of concept", "proof-of-concept", "exploit", "exploit code",
+             "poc code",
+         }},
+        {f(F::others_informed),
+         {
+             "他者への連絡", "他者への連絡状況", "第三者への連絡", "第三者への開示", "他者への開示",
+             "他機関への届出", "other parties informed", "others informed", "other parties",
+             "disclosed to others", "reported elsewhere", "third parties informed",
+         }},
+        {kHeading,
+         {
+             "届出者情報", "届出者の情報", "脆弱性情報", "脆弱性関連情報", "製品情報",
+             "ウェブサイト情報", "その他", "reporter information", "about you",
+             "vulnerability information", "product information", "website information",
+         }},
     };
     return table;
 }
+// clang-format on
 
 // Plain substrings: keywords are stems ("reproduc", "acknowledg", "credit" in "credited").
 bool has_any(std::string_view text, std::initializer_list<std::string_view> words) {
@@ -191,18 +158,19 @@ bool has_any(std::string_view text, std::initializer_list<std::string_view> word
 // 開示" is about consent, not the developer).
 std::optional<LabelMatch> match_keywords(std::string_view label) {
     using F = Field;
-    if (has_any(label, {"開発者への", "開発者に", "ベンダーへの", "ベンダへの", "ベンダーに", "運営者への",
-                        "運営者に"}) &&
+    if (has_any(label, {"開発者への", "開発者に", "ベンダーへの", "ベンダへの", "ベンダーに",
+                        "運営者への", "運営者に"}) &&
         has_any(label, {"開示", "提供", "伝え", "通知", "連絡"}))
         return f(F::contact_to_vendor_ok);
     if (has_any(label, {"share", "disclose", "pass on", "forward", "give"}) &&
         has_any(label, {"contact", "details", "email", "name"}))
         return f(F::contact_to_vendor_ok);
     if (has_any(label, {"謝辞", "クレジット", "credit", "acknowledg"}))
-        return has_any(label, {"名", "表記", "name", "credit as", "credited as"}) ? f(F::credit_name)
-                                                                           : f(F::credit_wish);
-    if (has_any(label, {"他者", "第三者", "他の機関", "他機関", "other part", "anyone else", "elsewhere",
-                        "third part"}))
+        return has_any(label, {"名", "表記", "name", "credit as", "credited as"})
+                   ? f(F::credit_name)
+                   : f(F::credit_wish);
+    if (has_any(label, {"他者", "第三者", "他の機関", "他機関", "other part", "anyone else",
+                        "elsewhere", "third part"}))
         return f(F::others_informed);
     if (has_any(label, {"再現", "reproduc"})) return f(F::reproduction_steps);
     if (has_any(label, {"検証コード", "検証ツール", "攻撃コード", "proof of concept", "exploit"}))
@@ -217,7 +185,8 @@ std::optional<LabelMatch> match_keywords(std::string_view label) {
     if (has_any(label, {"製品名", "product"})) return f(F::product_name);
     if (has_any(label, {"所属", "組織", "会社", "affiliation", "organisation", "organization"}))
         return f(F::organisation);
-    if (has_any(label, {"連絡先", "メール", "電話", "email", "e-mail", "phone"})) return f(F::contact);
+    if (has_any(label, {"連絡先", "メール", "電話", "email", "e-mail", "phone"}))
+        return f(F::contact);
     if (has_any(label, {"氏名", "名前", "your name"})) return f(F::discoverer_name);
     return std::nullopt;
 }
@@ -242,15 +211,17 @@ std::vector<std::string_view> slash_parts(std::string_view label) {
     std::vector<std::string_view> parts;
     for (std::size_t start = 0;;) {
         const auto slash = label.find('/', start);
-        parts.push_back(scan::trim(label.substr(start, slash == std::string_view::npos ? slash : slash - start)));
+        parts.push_back(scan::trim(
+            label.substr(start, slash == std::string_view::npos ? slash : slash - start)));
         if (slash == std::string_view::npos) return parts;
         start = slash + 1;
     }
 }
 
 std::optional<LabelMatch> lookup(std::string_view label, bool allow_keywords) {
-    for (const Entry& e : exact_labels())
-        if (e.label == label) return e.match;
+    for (const Group& group : exact_labels())
+        for (std::string_view candidate : group.labels)
+            if (candidate == label) return group.match;
     if (!allow_keywords) return std::nullopt;
     const bool japanese = std::any_of(label.begin(), label.end(),
                                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; });

@@ -46,17 +46,7 @@ std::string prepare(std::string_view text, std::size_t max_bytes, bool& was_cut)
     std::string clean = core::sanitize_utf8(cut_utf8(text, max_bytes));
     std::string_view view = clean;
     if (view.substr(0, 3) == "\xEF\xBB\xBF") view.remove_prefix(3);
-    std::string out;
-    out.reserve(view.size());
-    for (std::size_t i = 0; i < view.size(); ++i) {
-        if (view[i] == '\r') {
-            out.push_back('\n');
-            if (i + 1 < view.size() && view[i + 1] == '\n') ++i;
-        } else {
-            out.push_back(view[i]);
-        }
-    }
-    return out;
+    return core::to_lf(view);
 }
 
 std::string_view trim(std::string_view text) {
@@ -86,10 +76,7 @@ std::string_view strip_list_marker(std::string_view text) {
         "\xE2\x96\xB6",  // ▶
         "\xE2\x96\xBC",  // ▼
         "\xEF\xBC\x8D",  // － (full-width hyphen)
-        "- ",
-        "* ",
-        "+ ",
-        "#",
+        "- ",           "* ", "+ ", "#",
     };
     for (std::string_view bullet : kBullets) {
         if (text.substr(0, bullet.size()) == bullet) {
@@ -100,8 +87,8 @@ std::string_view strip_list_marker(std::string_view text) {
     }
     // ① .. ⑳ (U+2460..U+2473): E2 91 A0..B3
     if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xE2 &&
-        static_cast<unsigned char>(text[1]) == 0x91 && static_cast<unsigned char>(text[2]) >= 0xA0 &&
-        static_cast<unsigned char>(text[2]) <= 0xB3)
+        static_cast<unsigned char>(text[1]) == 0x91 &&
+        static_cast<unsigned char>(text[2]) >= 0xA0 && static_cast<unsigned char>(text[2]) <= 0xB3)
         return trim(text.substr(3));
     // Numbering: "1.", "1)", "(1)", "1、", also in full-width digits.
     std::size_t pos = 0;
@@ -110,8 +97,9 @@ std::string_view strip_list_marker(std::string_view text) {
     std::size_t digits = 0;
     for (std::size_t n; digits < 3 && (n = match_digit(text, pos)) > 0; ++digits) pos += n;
     if (digits == 0) return text;
-    std::size_t n = parenthesised ? match_ascii(text, pos, ')')
-                                  : std::max(match_ascii(text, pos, '.'), match_ascii(text, pos, ')'));
+    std::size_t n = parenthesised
+                        ? match_ascii(text, pos, ')')
+                        : std::max(match_ascii(text, pos, '.'), match_ascii(text, pos, ')'));
     if (n == 0 && !parenthesised && text.compare(pos, 3, "\xE3\x80\x81") == 0) n = 3;  // 、
     if (n == 0) return text;
     pos += n;
@@ -186,17 +174,20 @@ namespace {
 
 // Negative words are erased before positive ones are looked for, so that "不可" does not
 // count as "可" and "希望しない" not as "希望".
+// clang-format off
 const std::vector<std::string_view> kNo{
-    "匿名を希望", "匿名希望", "同意しない", "同意しません", "希望しない", "希望しません", "希望せず", "しない", "しません", "いいえ", "不要", "不可",
-    "無し", "なし", "無", "否", "拒否", "望まない", "匿名",
-    "できない", "できません", "ng",
-    "no", "not", "don't", "dont", "do not", "none", "anonymous", "anonymously", "decline",
-    "n", "never", "nope"};
+    "匿名を希望", "匿名希望", "同意しない", "同意しません", "希望しない", "希望しません",
+    "希望せず", "しない", "しません", "いいえ", "不要", "不可", "無し", "なし", "無", "否", "拒否",
+    "望まない", "匿名", "できない", "できません", "ng", "no", "not", "don't", "dont", "do not",
+    "none", "anonymous", "anonymously", "decline", "n", "never", "nope",
+};
 const std::vector<std::string_view> kYes{
     "希望する", "希望します", "希望", "はい", "要", "可", "あり", "有", "同意", "構わない",
-    "構いません", "かまわない", "かまいません", "お願いします", "お願いいたします", "する", "します",
-    "よい", "良い", "ok",
-    "yes", "y", "okay", "please", "sure", "agree", "agreed", "allowed", "fine", "yep"};
+    "構いません", "かまわない", "かまいません", "お願いします", "お願いいたします", "する",
+    "します", "よい", "良い", "ok", "yes", "y", "okay", "please", "sure", "agree", "agreed",
+    "allowed", "fine", "yep",
+};
+// clang-format on
 
 std::optional<bool> yes_no_words(std::string text) {
     const bool no = erase_phrases(text, kNo);
@@ -211,11 +202,20 @@ struct Marker {
     bool checked;
 };
 const std::array<Marker, 14> kMarkers{{
-    {"[x]", true}, {"[v]", true}, {"(x)", true}, {"\xE2\x96\xA0", true} /* ■ */,
-    {"\xE2\x98\x91", true} /* ☑ */, {"\xE2\x98\x92", true} /* ☒ */,
-    {"\xE2\x97\x8F", true} /* ● */, {"\xE2\x97\x89", true} /* ◉ */,
-    {"[ ]", false}, {"[]", false}, {"( )", false}, {"\xE2\x96\xA1", false} /* □ */,
-    {"\xE2\x98\x90", false} /* ☐ */, {"\xE2\x97\x8B", false} /* ○ */,
+    {"[x]", true},
+    {"[v]", true},
+    {"(x)", true},
+    {"\xE2\x96\xA0", true} /* ■ */,
+    {"\xE2\x98\x91", true} /* ☑ */,
+    {"\xE2\x98\x92", true} /* ☒ */,
+    {"\xE2\x97\x8F", true} /* ● */,
+    {"\xE2\x97\x89", true} /* ◉ */,
+    {"[ ]", false},
+    {"[]", false},
+    {"( )", false},
+    {"\xE2\x96\xA1", false} /* □ */,
+    {"\xE2\x98\x90", false} /* ☐ */,
+    {"\xE2\x97\x8B", false} /* ○ */,
 }};
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "cvdbot/core/text.hpp"
 #include "cvdbot/crypto/armor.hpp"
 #include "cvdbot/crypto/autocrypt.hpp"
 #include "cvdbot/crypto/key_bindings.hpp"
@@ -147,7 +148,7 @@ TEST_CASE("PGP/MIME signed: good, bad after a change, LF-only storage") {
     CHECK(good.message.attachments.empty());
 
     // A message file saved with LF line ends still verifies (canonical CRLF).
-    auto lf = open(app::pgp::to_lf(raw));
+    auto lf = open(cvd::core::to_lf(raw));
     CHECK(lf.report.signature == SignatureStatus::good);
 
     std::string changed = raw;

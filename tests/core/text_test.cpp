@@ -38,6 +38,12 @@ TEST_CASE("UTF-8 encoding of code points") {
     CHECK(bad == "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+TEST_CASE("Line ends to LF") {
+    CHECK(to_lf("a\r\nb\rc\nd") == "a\nb\nc\nd");
+    CHECK(to_lf("\r\r\n") == "\n\n");
+    CHECK(to_lf("").empty());
+}
+
 TEST_CASE("Width folding") {
     CHECK(fold_width("［ＣＶＤ＃２０２６－０００１］") == "[CVD#2026-0001]");
     CHECK(fold_width("製品名：\xE3\x80\x80Ｆｏｏ") == "製品名: Foo");

@@ -2,7 +2,6 @@
 // value must be valid UTF-8 and within the limits.
 
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "cvdbot/core/text.hpp"
@@ -70,8 +69,8 @@ TEST_CASE("Limits are applied and reported") {
     limits.max_line_bytes = 100;
     limits.max_value_bytes = 200;
     limits.max_warnings = 3;
-    const std::string text = "Product: " + repeat("x", 500) + "\nSteps to reproduce:\n" + repeat("step\n", 100) +
-                             "Vendor: never read\n";
+    const std::string text = "Product: " + repeat("x", 500) + "\nSteps to reproduce:\n" +
+                             repeat("step\n", 100) + "Vendor: never read\n";
     const ReportForm form = parse_report(text, limits);
     check_sane(form, limits);
     CHECK(form.value(Field::product_name).size() == 100 - std::string("Product: ").size());
@@ -117,10 +116,44 @@ TEST_CASE("Hostile vendor replies") {
 
 TEST_CASE("Random bytes and random mixes of form pieces") {
     std::mt19937 random(20261126);
-    const std::vector<std::string> pieces{
-        "【", "】", "製品名", "：", ":", "\n", "\r\n", "・", "- ", "(", ")", "（", "）", "■", "□", "[x]",
-        "Product", "Vendor", "Steps to reproduce", "CWE-", "79", "謝辞", "希望する", "不可", "@", "> ",
-        "検証結果", "影響あり", "影響なし", "2027", "-", "/", "年", "月", "日", "\xE3\x80\x80", "\xFF", "\xE3"};
+    const std::vector<std::string> pieces{"【",
+                                          "】",
+                                          "製品名",
+                                          "：",
+                                          ":",
+                                          "\n",
+                                          "\r\n",
+                                          "・",
+                                          "- ",
+                                          "(",
+                                          ")",
+                                          "（",
+                                          "）",
+                                          "■",
+                                          "□",
+                                          "[x]",
+                                          "Product",
+                                          "Vendor",
+                                          "Steps to reproduce",
+                                          "CWE-",
+                                          "79",
+                                          "謝辞",
+                                          "希望する",
+                                          "不可",
+                                          "@",
+                                          "> ",
+                                          "検証結果",
+                                          "影響あり",
+                                          "影響なし",
+                                          "2027",
+                                          "-",
+                                          "/",
+                                          "年",
+                                          "月",
+                                          "日",
+                                          "\xE3\x80\x80",
+                                          "\xFF",
+                                          "\xE3"};
     for (int round = 0; round < 300; ++round) {
         std::string text;
         const int length = static_cast<int>(random() % 200);

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include "cvdbot/report/report_form.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 
-#include "cvdbot/report/report_form.hpp"
 #include "test_util.hpp"
 
 using namespace cvd::report;
@@ -32,7 +32,8 @@ TEST_CASE("IPA software-product form with 【】 labels, in Japanese") {
     CHECK(form.value(Field::vulnerability_type) == "クロスサイト・スクリプティング（CWE-79）");
     CHECK(form.cwe == "CWE-79");
     CHECK(form.value(Field::reproduction_steps).rfind("1. 管理者としてログインする\n2. ", 0) == 0);
-    CHECK(form.value(Field::reproduction_steps).find("3. 検索結果画面でスクリプトが実行される") != std::string::npos);
+    CHECK(form.value(Field::reproduction_steps).find("3. 検索結果画面でスクリプトが実行される") !=
+          std::string::npos);
     CHECK(form.value(Field::impact) == "管理者のセッション情報が窃取される可能性があります。");
     CHECK(form.value(Field::proof_of_concept) == "\"><script>alert(document.cookie)</script>");
     // The signature after "-- " is not part of the last field.
@@ -56,7 +57,8 @@ TEST_CASE("Form with 項目：値 lines, bullets, numbering and full-width text"
     CHECK(form.value(Field::developer) == "Example Project");
     CHECK(form.cwe == "CWE-78");
     CHECK(form.value(Field::reproduction_steps).find("; id を含める。") != std::string::npos);
-    CHECK(form.value(Field::reproduction_steps).find("id コマンドが実行される") != std::string::npos);
+    CHECK(form.value(Field::reproduction_steps).find("id コマンドが実行される") !=
+          std::string::npos);
     CHECK(form.value(Field::impact) == "遠隔の第三者が任意のOSコマンドを実行できる");
     CHECK(form.value(Field::others_informed) == "開発者にはまだ連絡していません");
 }
@@ -66,7 +68,8 @@ TEST_CASE("IPA web-application form") {
     CHECK(form.kind == ReportKind::web);
     CHECK(form.missing.empty());
     // The page URL is kept with the site URL.
-    CHECK(form.value(Field::site_url) == "https://shop.example.co.jp/\nhttps://shop.example.co.jp/search?q=");
+    CHECK(form.value(Field::site_url) ==
+          "https://shop.example.co.jp/\nhttps://shop.example.co.jp/search?q=");
     CHECK(form.value(Field::developer) == "株式会社エグザンプル商店");  // the site operator
     CHECK(form.value(Field::vulnerability_type) == "SQLインジェクション");
     CHECK(form.cwe.empty());
@@ -92,10 +95,12 @@ TEST_CASE("English Field: value form with values over several lines") {
     // "Version:" among the steps, after the version was given, stays in the steps.
     CHECK(steps.find("Version: 2.4.7 is the one I tested.") != std::string::npos);
     CHECK(steps.find("Note: the version: 2.4.8 is not affected.") != std::string::npos);
-    CHECK(form.value(Field::impact) == "An unauthenticated remote attacker can read arbitrary files.");
-    CHECK(form.value(Field::proof_of_concept) == "curl -s 'http://target:8080/static/..%2f..%2fetc/passwd'");
-    // The closing words continue the last field: there is no label to end it.
-    CHECK(form.value(Field::others_informed).rfind("none", 0) == 0);
+    CHECK(form.value(Field::impact) ==
+          "An unauthenticated remote attacker can read arbitrary files.");
+    CHECK(form.value(Field::proof_of_concept) ==
+          "curl -s 'http://target:8080/static/..%2f..%2fetc/passwd'");
+    // "Best regards," ends the last answer: the signature is not part of it.
+    CHECK(form.value(Field::others_informed) == "none");
     CHECK(form.warnings.size() == 1);  // the repeated "Version:" label
 }
 
@@ -194,7 +199,7 @@ TEST_CASE("Label variants") {
     CHECK(field_of("①製品名：X") == "product_name");
     CHECK(field_of("１．製品名：X") == "product_name");
     CHECK(field_of("【製品名】X") == "product_name");
-    CHECK(field_of("[Product] X") == "none");  // ASCII brackets are too common in prose
+    CHECK(field_of("[Product] X") == "none");             // ASCII brackets are too common in prose
     CHECK(field_of("Check the version: 1.2") == "none");  // prose, not a label
     CHECK(field_of("https://example.org/a:b") == "none");
     CHECK(field_of("Would you like to be credited?: yes") == "credit_wish");
@@ -203,7 +208,9 @@ TEST_CASE("Label variants") {
 }
 
 TEST_CASE("Yes and no answers") {
-    auto credit = [](const std::string& value) { return parse_report("謝辞：" + value + "\n").wants_credit; };
+    auto credit = [](const std::string& value) {
+        return parse_report("謝辞：" + value + "\n").wants_credit;
+    };
     CHECK(credit("希望する") == true);
     CHECK(credit("希望しない") == false);
     CHECK(credit("不要") == false);
@@ -216,10 +223,11 @@ TEST_CASE("Yes and no answers") {
     CHECK(credit("[x] yes [ ] no") == true);
     CHECK(credit("[ ] yes [x] no") == false);
     CHECK_FALSE(credit("■希望する　■希望しない").has_value());  // both ticked
-    CHECK_FALSE(credit("希望する / 希望しない").has_value());    // not chosen
+    CHECK_FALSE(credit("希望する / 希望しない").has_value());   // not chosen
     CHECK_FALSE(credit("maybe later").has_value());
     auto share = [](const std::string& value) {
-        return parse_report("製品開発者への連絡先の開示：" + value + "\n").contact_to_vendor_allowed;
+        return parse_report("製品開発者への連絡先の開示：" + value + "\n")
+            .contact_to_vendor_allowed;
     };
     CHECK(share("可") == true);
     CHECK(share("不可") == false);
@@ -239,14 +247,32 @@ TEST_CASE("A description is read ahead of the steps; a CWE line fills the type")
 }
 
 TEST_CASE("CRLF, lone CR, full-width spaces and a BOM") {
-    const ReportForm form =
-        parse_report("\xEF\xBB\xBF\xE3\x80\x80製品名：\xE3\x80\x80" "Foo\xE3\x80\x80\r\n開発者：Bar\rVulnerability type: XSS\r\n"
-                     "再現手順：\r\n手順1\r\n手順2\r\n");
+    const ReportForm form = parse_report(
+        "\xEF\xBB\xBF\xE3\x80\x80製品名：\xE3\x80\x80"
+        "Foo\xE3\x80\x80\r\n開発者：Bar\rVulnerability type: XSS\r\n"
+        "再現手順：\r\n手順1\r\n手順2\r\n");
     CHECK(form.value(Field::product_name) == "Foo");
     CHECK(form.value(Field::developer) == "Bar");
     CHECK(form.value(Field::vulnerability_type) == "XSS");
     CHECK(form.value(Field::reproduction_steps) == "手順1\n手順2");
     CHECK(form.missing.empty());
+}
+
+TEST_CASE("Parentheses are an answer unless they hold the form's instruction") {
+    CHECK(parse_report("製品名：（製品の名称を記入）\n").value(Field::product_name).empty());
+    CHECK(parse_report("Product: (please fill in)\n").value(Field::product_name).empty());
+    const ReportForm form = parse_report("Vulnerability type: (CWE-79)\n");
+    CHECK(form.value(Field::vulnerability_type) == "(CWE-79)");
+    CHECK(form.cwe == "CWE-79");
+}
+
+TEST_CASE("Closing words end the last answer") {
+    const ReportForm form = parse_report("影響：情報漏えい\n以上\n山田\n");
+    CHECK(form.value(Field::impact) == "情報漏えい");
+    CHECK(parse_report("Impact: data loss\nThanks!\nBob\n").value(Field::impact) == "data loss");
+    // Inside a value, only a line of its own counts.
+    CHECK(parse_report("Impact: thanks to a bug, data loss\n").value(Field::impact) ==
+          "thanks to a bug, data loss");
 }
 
 TEST_CASE("Names of fields and kinds") {

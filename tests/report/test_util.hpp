@@ -8,7 +8,8 @@
 namespace cvd::report::test {
 
 inline std::string load(const std::string& name) {
-    std::ifstream in(std::string(CVDBOT_SOURCE_DIR) + "/tests/data/report/" + name, std::ios::binary);
+    std::ifstream in(std::string(CVDBOT_SOURCE_DIR) + "/tests/data/report/" + name,
+                     std::ios::binary);
     if (!in) throw std::runtime_error("missing test file " + name);
     std::ostringstream s;
     s << in.rdbuf();

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "text_scan.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace cvd::report::scan;
 

@@ -1,6 +1,7 @@
+#include "cvdbot/report/vendor_reply.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "cvdbot/report/vendor_reply.hpp"
 #include "test_util.hpp"
 
 using namespace cvd::report;
@@ -56,8 +57,13 @@ TEST_CASE("A site operator's \"fixed\"") {
     CHECK(r.verification == Verification::not_stated);
     CHECK_FALSE(r.needs_coordinator());
     CHECK(parse_vendor_reply("Fixed.\n").fix == FixStatus::fixed);
-    CHECK(parse_vendor_reply("The issue has been fixed in today's deployment.").fix == FixStatus::fixed);
+    CHECK(parse_vendor_reply("The issue has been fixed in today's deployment.").fix ==
+          FixStatus::fixed);
     CHECK(parse_vendor_reply("The issue is not fixed yet.").fix == FixStatus::unclear);
+    // A fix to come is not a fix made.
+    CHECK(parse_vendor_reply("A fixed version will be released on 2027-02-01.").fix ==
+          FixStatus::fixing);
+    CHECK(parse_vendor_reply("A fixed version has been released.").fix == FixStatus::fixed);
 }
 
 TEST_CASE("A form left as the template wrote it states nothing") {
@@ -71,7 +77,9 @@ TEST_CASE("A form left as the template wrote it states nothing") {
 }
 
 TEST_CASE("Verification values of the reply form") {
-    auto v = [](const std::string& value) { return parse_vendor_reply("検証結果：" + value + "\n").verification; };
+    auto v = [](const std::string& value) {
+        return parse_vendor_reply("検証結果：" + value + "\n").verification;
+    };
     CHECK(v("影響あり") == Verification::affected);
     CHECK(v("影響なし") == Verification::not_affected);
     CHECK(v("該当") == Verification::affected);
@@ -92,12 +100,27 @@ TEST_CASE("Verification values of the reply form") {
     CHECK(en("not affected") == Verification::not_affected);
     CHECK(en("- affected") == Verification::affected);
     // Two form lines that disagree.
-    CHECK(parse_vendor_reply("検証結果：影響あり\nVerification result: not affected\n").verification ==
-          Verification::unclear);
+    CHECK(parse_vendor_reply("検証結果：影響あり\nVerification result: not affected\n")
+              .verification == Verification::unclear);
+}
+
+TEST_CASE("A form answer on the line after its label") {
+    auto r = parse_vendor_reply(
+        "Verification result:\naffected\n修正状況：\n修正中\n公表希望日：\n2027/3/1\n");
+    CHECK(r.verification == Verification::affected);
+    CHECK(r.fix == FixStatus::fixing);
+    REQUIRE(r.publication_date);
+    CHECK(r.publication_date->to_iso() == "2027-03-01");
+    // A blank line in between: the label was left empty and the text after it is prose.
+    r = parse_vendor_reply("公表希望日：\n\n特に希望はありません。\n検証結果：影響なし\n");
+    CHECK_FALSE(r.publication_date_unclear);
+    CHECK(r.verification == Verification::not_affected);
 }
 
 TEST_CASE("Fix status values of the reply form") {
-    auto f = [](const std::string& value) { return parse_vendor_reply("Fix status: " + value + "\n").fix; };
+    auto f = [](const std::string& value) {
+        return parse_vendor_reply("Fix status: " + value + "\n").fix;
+    };
     CHECK(f("fixing") == FixStatus::fixing);
     CHECK(f("fixed in 2.4.8") == FixStatus::fixed);
     CHECK(f("no fix planned") == FixStatus::will_not_fix);
@@ -105,6 +128,7 @@ TEST_CASE("Fix status values of the reply form") {
     CHECK(f("修正済み") == FixStatus::fixed);
     CHECK(f("修正予定なし") == FixStatus::will_not_fix);
     CHECK(f("will be fixed in March") == FixStatus::fixing);
+    CHECK(f("fixed version to be released in March") == FixStatus::fixing);
     CHECK(f("n/a") == FixStatus::not_stated);
     CHECK(f("未修正") == FixStatus::unclear);
     CHECK(f("fixed, fixing") == FixStatus::unclear);
@@ -155,7 +179,8 @@ TEST_CASE("Publication date in the form and in sentences") {
     CHECK_FALSE(r.publication_date);
     CHECK(r.publication_date_unclear);
     CHECK(r.needs_coordinator());
-    r = parse_vendor_reply("Wished publication date: no preference\nVerification result: affected\n");
+    r = parse_vendor_reply(
+        "Wished publication date: no preference\nVerification result: affected\n");
     CHECK_FALSE(r.publication_date);
     CHECK_FALSE(r.publication_date_unclear);
     r = parse_vendor_reply("We would like publication on 2027-02-01 10:00.\n");
@@ -171,7 +196,8 @@ TEST_CASE("Publication date in the form and in sentences") {
 
 TEST_CASE("Quoted lines are never read") {
     const VendorReply r = parse_vendor_reply(
-        "> Verification result / 検証結果: affected\n> 修正状況：修正済み\n>> 公表希望日: 2027-01-01\n");
+        "> Verification result / 検証結果: affected\n> 修正状況：修正済み\n>> 公表希望日: "
+        "2027-01-01\n");
     CHECK(r.verification == Verification::not_stated);
     CHECK(r.fix == FixStatus::not_stated);
     CHECK_FALSE(r.publication_date);

@@ -13,6 +13,9 @@ bool iequals_ascii(std::string_view a, std::string_view b);
 bool starts_with_icase(std::string_view text, std::string_view prefix);
 std::vector<std::string_view> split(std::string_view text, char separator);
 
+// CRLF and lone CR become LF.
+std::string to_lf(std::string_view text);
+
 // Replaces every byte sequence that is not valid UTF-8 with U+FFFD, so that anything
 // we store or show is valid text.
 std::string sanitize_utf8(std::string_view text);

@@ -15,19 +15,19 @@ namespace cvd::report {
 enum class Field {
     discoverer_name,
     organisation,
-    contact,               // email and/or phone, as written
-    credit_wish,           // whether the discoverer wants to be credited (see ReportForm::wants_credit)
-    credit_name,           // the name to credit, if different from discoverer_name
+    contact,      // email and/or phone, as written
+    credit_wish,  // whether the discoverer wants to be credited (see ReportForm::wants_credit)
+    credit_name,  // the name to credit, if different from discoverer_name
     contact_to_vendor_ok,  // whether contact details may go to the developer
     product_name,
     product_version,
-    developer,             // the product's developer (vendor); on the web form, the site operator
+    developer,  // the product's developer (vendor); on the web form, the site operator
     site_url,
-    vulnerability_type,    // e.g. "XSS (CWE-79)"; the CWE id is also in ReportForm::cwe
+    vulnerability_type,  // e.g. "XSS (CWE-79)"; the CWE id is also in ReportForm::cwe
     reproduction_steps,
     impact,
     proof_of_concept,
-    others_informed,       // other parties already told
+    others_informed,  // other parties already told
 };
 inline constexpr std::size_t kFieldCount = 15;
 
@@ -57,11 +57,11 @@ struct ReportForm {
     bool free_form = false;
     // Field values, trimmed, lines joined with '\n'; empty when not given.
     std::array<std::string, kFieldCount> values;
-    std::optional<bool> wants_credit;           // from credit_wish; nullopt: not said or unclear
+    std::optional<bool> wants_credit;  // from credit_wish; nullopt: not said or unclear
     std::optional<bool> contact_to_vendor_allowed;  // from contact_to_vendor_ok, likewise
-    std::string cwe;            // "CWE-79" when the vulnerability type names one
-    std::string contact_email;  // the first plausible address in `contact`, if any
-    std::vector<Field> missing;  // required for `kind` (see required_fields) but empty
+    std::string cwe;                    // "CWE-79" when the vulnerability type names one
+    std::string contact_email;          // the first plausible address in `contact`, if any
+    std::vector<Field> missing;         // required for `kind` (see required_fields) but empty
     std::vector<std::string> warnings;  // cut input, repeated fields, unclear yes/no answers
 
     const std::string& value(Field field) const { return values[static_cast<std::size_t>(field)]; }

@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (reply.publication_date) {
         const auto& d = *reply.publication_date;
         if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31) std::abort();
-        if (d.hour && (*d.hour < 0 || *d.hour > 23 || !d.minute || *d.minute < 0 || *d.minute > 59)) std::abort();
+        if (d.hour && (*d.hour < 0 || *d.hour > 23 || !d.minute || *d.minute < 0 || *d.minute > 59))
+            std::abort();
         if (reply.publication_date_unclear) std::abort();
     }
     (void)cvd::report::parse_wished_date(text);
