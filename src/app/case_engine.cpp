@@ -9,6 +9,7 @@
 #include "cvdbot/core/hash.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/mail/address.hpp"
+#include "cvdbot/report/report_form.hpp"
 #include "cvdbot/store/vendor_directory.hpp"
 #include "cvdbot/workflow/calendar.hpp"
 #include "cvdbot/workflow/commands.hpp"
@@ -131,14 +132,42 @@ Result<render::Variables> CaseEngine::case_variables(const domain::Case& the_cas
         if (p.role == Role::site_operator && !operator_) operator_ = &p;
     }
     // The report itself: the first message the discoverer sent.
-    std::string details;
+    std::string report_text;
     auto messages = store_.case_messages(the_case.row_id);
     if (!messages) return messages.error();
     for (const auto& m : *messages)
         if (m.direction == domain::Direction::inbound && discoverer && m.sender == discoverer->address) {
-            details = core::sanitize_utf8(m.text_body);
+            report_text = core::sanitize_utf8(m.text_body);
             break;
         }
+    const auto form = report::parse_report(report_text);
+    const auto field = [&](report::Field f) { return core::sanitize_utf8(form.value(f)); };
+    // What vendors and operators get: the technical fields only, never who reported (unless
+    // the discoverer agreed) — a free-form report goes as written after a coordinator's triage.
+    std::string details;
+    if (form.free_form) {
+        details = report_text;
+    } else {
+        for (const auto f : {report::Field::product_name, report::Field::product_version, report::Field::site_url,
+                             report::Field::vulnerability_type, report::Field::reproduction_steps,
+                             report::Field::impact, report::Field::proof_of_concept}) {
+            if (!form.has(f)) continue;
+            const auto label = report::field_label(f);
+            details += std::string(label.en) + " / " + std::string(label.ja) + ":\n" + field(f) + "\n\n";
+        }
+        if (discoverer && discoverer->consent.identity_to_vendor)
+            details += "Reported by / 届出者: " +
+                       (discoverer->display_name.empty() ? discoverer->address : discoverer->display_name) + " <" +
+                       discoverer->address + ">\n";
+    }
+    std::string product = field(report::Field::product_name);
+    if (!product.empty() && form.has(report::Field::product_version))
+        product += " " + field(report::Field::product_version);
+    std::string credit;
+    if (discoverer && discoverer->consent.credit)
+        credit = form.has(report::Field::credit_name) ? field(report::Field::credit_name)
+                 : discoverer->display_name.empty()   ? discoverer->address
+                                                      : discoverer->display_name;
     const std::string unset = "-";
     const auto& timers = rules_.timers;
     render::Variables v{
@@ -151,10 +180,12 @@ Result<render::Variables> CaseEngine::case_variables(const domain::Case& the_cas
         {"bot_address", config_.bot.address},
         {"today", jst(now, false)},
         {"case_title", the_case.title.empty() ? the_case.id.str() : the_case.title},
-        {"product_name", the_case.title},
+        {"product_name", product.empty() ? (the_case.title.empty() ? unset : the_case.title) : product},
         {"vendor_name", recipient.role == Role::vendor && !recipient.organisation.empty() ? recipient.organisation
                                                                                          : recipient.address},
-        {"site_url", operator_ ? operator_->organisation : unset},
+        {"site_url", form.has(report::Field::site_url) ? field(report::Field::site_url)
+                     : operator_ && !operator_->organisation.empty() ? operator_->organisation
+                                                                      : unset},
         {"start_date", the_case.start_date ? jst(*the_case.start_date, false) : unset},
         {"target_date", the_case.start_date
                             ? jst(workflow::add_days(*the_case.start_date, timers.publication_target_days), false)
@@ -167,7 +198,7 @@ Result<render::Variables> CaseEngine::case_variables(const domain::Case& the_cas
         {"discoverer_name", discoverer ? (discoverer->display_name.empty() ? discoverer->address
                                                                            : discoverer->display_name)
                                        : unset},
-        {"credit_name", discoverer && discoverer->consent.credit ? discoverer->display_name : ""},
+        {"credit_name", credit},
         {"status_summary", std::string(domain::to_string(the_case.state)) +
                                (the_case.start_date ? ", start date " + jst(*the_case.start_date, false) : "") +
                                (facts->publication_date ? ", publication " + jst(*facts->publication_date, true)
@@ -177,6 +208,7 @@ Result<render::Variables> CaseEngine::case_variables(const domain::Case& the_cas
         {"missing_fields", ""},
         {"transcript", ""},
         {"notice_text", ""},
+        {"relayed_text", ""},
     };
     if (send)
         for (const auto& [key, value] : send->variables) v[key] = core::sanitize_utf8(value);

@@ -107,6 +107,8 @@ LineResult parse_line(const std::string& line) {
                 return {c, ""};
             case Verb::send_details:
                 return {c, ""};  // with a vendor on the product track, without on the web track
+            case Verb::contact_operator:
+                return {c, ""};  // optionally the operator's address and site URL, to add them
             case Verb::track: {
                 const std::string t = core::to_lower_ascii(rest);
                 if (t == "product")

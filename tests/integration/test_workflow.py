@@ -3,6 +3,8 @@ commands (signed mail and `case do`), vendors' and operators' replies, and timer
 clock moved forward (`run --once --now`). Every message a party receives is checked for its
 recipient, case tag, language and the facts it must and must not carry."""
 
+import email
+import email.policy
 import os
 import re
 import subprocess
@@ -112,7 +114,7 @@ class Workflow(CvdbotTestCase):
 
         first = self.contact_vendor()
         self.assertEqual(self.state(), "vendor_contacted")
-        self.assertEqual(self.db("SELECT start_date FROM cases")[0][0], 1764550800)  # 起算日 = first contact
+        self.assertEqual(self.db("SELECT start_date FROM cases")[0][0], 1796086800)  # 起算日 = first contact, T0
         # The vendor answers the first contact: reminders stop.
         self.reply("vendor", first, "Please send the details.")
         self.run_at("2026-12-02T01:00:00Z")
@@ -160,7 +162,7 @@ class Workflow(CvdbotTestCase):
         self.do("2026-12-05T01:00:00Z", "vendor-status", addr("vendor"), "fixing")
         self.assertEqual(self.db("SELECT address, vendor_status FROM participants WHERE role = 'vendor' "
                                  "ORDER BY address"),
-                         [(addr("vendor"), "fixing"), (addr("vendor2"), "not_affected")])
+                         [(addr("vendor2"), "not_affected"), (addr("vendor"), "fixing")])
         self.assertEqual(self.state(), "fixing")
         self.do("2026-12-06T01:00:00Z", "set", "publication-date", "2027-01-15", "10:00")
         self.run_at("2026-12-06T01:00:00Z")
@@ -185,11 +187,15 @@ class Workflow(CvdbotTestCase):
             self.run_at(f"{day}T03:00:00Z")  # the same day again: no second reminder
             self.expect_none("vendor")
         self.assertEqual(len({str(m["Subject"]) for m in reminders}), 3)  # first, second, final
-        self.run_at("2027-01-31T02:00:00Z")
+        # 14 days after the final reminder the vendor is unreachable (and the 45-day target passes).
+        self.run_at("2027-01-15T02:00:00Z")
+        got = self.new_mail("discoverer", 2)
+        self.assertEqual(len(got), 2, [str(m["Subject"]) for m in got])
+        self.assertTrue(all(not has_japanese(text_of(m)) for m in got))
+        self.new_mail("vendor")
         self.assertEqual(self.db("SELECT vendor_status FROM participants WHERE role = 'vendor'"),
                          [("unreachable",)])
         self.assertEqual(self.state(), "unreachable")
-        self.expect_one("discoverer", japanese=False)
         notice = self.new_mail("coordinator", 1)
         self.assertTrue(any("unreachable" in text_of(m) for m in notice))
         # The next quarter: the name is listed; three months later the product too.
@@ -209,6 +215,10 @@ class Workflow(CvdbotTestCase):
         self.do(T0, "send", "details", addr("vendor"), ";", "vendor-status", addr("vendor"), "fixing")
         self.run_at(T0)
         self.new_mail("vendor", 1)
+        # The 45-day target passes first: both sides are reminded of it.
+        self.run_at("2027-01-15T02:00:00Z")
+        self.expect_one("discoverer", japanese=False)
+        self.expect_one("vendor", body_has=["2027-01-15"])
         self.do("2027-02-01T01:00:00Z", "no-agreement", addr("vendor"))
         self.run_at("2027-02-01T01:00:00Z")
         self.expect_one("vendor", body_lacks=["Test Discoverer"])  # invited to state its opinion
@@ -219,12 +229,17 @@ class Workflow(CvdbotTestCase):
         self.expect_one("discoverer", japanese=False)
         self.do("2027-03-01T01:00:00Z", "committee", "publish")
         self.run_at("2027-03-01T01:00:00Z")
-        self.expect_one("discoverer", japanese=False)
-        self.expect_one("vendor")
+        # The decision, and the publication it orders, to both sides.
+        for user in ("discoverer", "vendor"):
+            got = self.new_mail(user, 2)
+            self.assertEqual(len(got), 2, [str(m["Subject"]) for m in got])
+            self.assertTrue(all(TAG in str(m["Subject"]) for m in got))
+            self.assertTrue(all("Test Discoverer" not in text_of(m) for m in got if user == "vendor"))
         self.assertIn(self.state(), ("published", "date_agreed"))
 
     def test_web_case_through_the_fix_report(self):
-        self.open_case("Site: https://shop.example.test/\nReflected XSS in the search box, parameter q.\n")
+        self.open_case("Site URL: https://shop.example.test/\nVulnerability type: Reflected XSS (CWE-79)\n"
+                       "Steps to reproduce: search for <script>alert(1)</script>, parameter q.\n")
         self.do(T0, "accept", ";", "track", "web", ";", "contact", "operator", addr("operator"),
                 "https://shop.example.test/")
         self.run_at(T0)
@@ -279,12 +294,23 @@ class CommandMail(CvdbotTestCase):
         with open(keyfile, "wb") as f:
             f.write(self.coordinator.export())
         self.cvdbot("key", "import", keyfile, "--for", addr("coordinator"))
+        self.coordinator.run("--import", data=self.cvdbot("key", "export-bot").stdout.encode())
 
     def tearDown(self):
         self.coordinator.close()
         subprocess.run(["gpgconf", "--homedir", os.path.join(self.work, "gnupg"), "--kill", "gpg-agent"],
                        capture_output=True)
         super().tearDown()
+
+    def transcript(self, index):
+        """The coordinator's transcript number `index`, decrypted with the coordinator's key."""
+        wait_count("coordinator", index + 1)
+        msg = messages("coordinator")[index]
+        self.assertEqual(msg.get_content_type(), "multipart/encrypted")  # to the registered key
+        armored = [p for p in msg.walk() if p.get_content_type() == "application/octet-stream"][0].get_payload()
+        out = self.coordinator.run("--decrypt", data=armored.encode())
+        self.assertIn(b"GOODSIG", out.stderr)  # signed by the bot
+        return text_of(email.message_from_bytes(out.stdout, policy=email.policy.default))
 
     def command_mail(self, body, sign):
         text = body
@@ -309,10 +335,9 @@ class CommandMail(CvdbotTestCase):
         wait_count("bot", 2)
         self.cvdbot("run", "--once", "--now", T0)
         self.assertEqual(self.db("SELECT state FROM cases"), [("received",)])
-        wait_count("coordinator", 1)
-        transcript = text_of(messages("coordinator")[0])
+        transcript = self.transcript(0)
         self.assertIn("REFUSED", transcript)
-        self.assertIn("signature", transcript)
+        self.assertIn("only signed mail from a registered coordinator", transcript)
         self.assertEqual(len(messages("discoverer")), 1)
 
         # Signed by the registered key: obeyed, and the transcript says what was done.
@@ -321,8 +346,7 @@ class CommandMail(CvdbotTestCase):
         wait_count("bot", 3)
         self.cvdbot("run", "--once", "--now", T0)
         self.assertEqual(self.db("SELECT state, track FROM cases"), [("accepted", "product")])
-        wait_count("coordinator", 2)
-        transcript = text_of(messages("coordinator")[1])
+        transcript = self.transcript(1)
         self.assertIn("done", transcript)
         self.assertIn("line 3", transcript)  # the unknown command is refused by line number
         wait_count("discoverer", 2)
@@ -337,8 +361,7 @@ class CommandMail(CvdbotTestCase):
         send(replay)
         wait_count("bot", 4)
         self.cvdbot("run", "--once", "--now", T0)
-        wait_count("coordinator", 3)
-        self.assertIn("replay", text_of(messages("coordinator")[2]))
+        self.assertIn("replay", self.transcript(2))
         self.assertEqual(self.db("SELECT count(*) FROM audit_log WHERE action = 'accepted'"), [(1,)])
 
 

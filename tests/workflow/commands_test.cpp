@@ -106,3 +106,12 @@ TEST_CASE("Hostile bodies never throw and stay bounded") {
     CHECK(parse_commands("set publication-date 2027-01-15 1a:00").errors.size() == 1);
     CHECK(parse_commands("note").commands.size() == 1);
 }
+
+TEST_CASE("contact operator may name the operator and the site") {
+    const auto parsed = parse_commands("contact operator\ncontact operator sec@shop.test https://shop.test/\n");
+    REQUIRE(parsed.errors.empty());
+    REQUIRE(parsed.commands.size() == 2);
+    CHECK(parsed.commands[0].command.verb == Verb::contact_operator);
+    CHECK(parsed.commands[0].command.text.empty());
+    CHECK(parsed.commands[1].command.text == "sec@shop.test https://shop.test/");
+}

@@ -34,7 +34,7 @@ enum class Verb {
     lift_nondisclosure,
     allow_pre_notice,  // allow pre-notice VENDOR
     direct_contact,    // direct-contact VENDOR   (both sides agreed)
-    contact_operator,
+    contact_operator,  // contact operator [ADDRESS [SITE-URL]]   (web)
     operator_status,  // operator-status fixing|fixed|not-vulnerable
     close,
     note,  // note TEXT
