@@ -7,13 +7,15 @@ import email
 import email.policy
 import os
 import re
+import shutil
+import signal
 import subprocess
 import unittest
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from mailtest import (DOMAIN, CvdbotTestCase, addr, fetch_all, messages, report, send, send_raw, text_of,
-                      wait_count)
+                      wait_count, wait_for)
 from test_openpgp import Gpg
 
 T0 = "2026-12-01T01:00:00Z"  # 10:00 JST
@@ -363,6 +365,74 @@ class CommandMail(CvdbotTestCase):
         self.cvdbot("run", "--once", "--now", T0)
         self.assertIn("replay", self.transcript(2))
         self.assertEqual(self.db("SELECT count(*) FROM audit_log WHERE action = 'accepted'"), [(1,)])
+
+    def test_reload_takes_a_changed_timer_and_refuses_a_broken_edit(self):
+        """An administrator changes the reminder schedule and a template, reloads the running
+        daemon, and sees the change; a broken edit is refused with file and line, and the
+        daemon keeps working with the set it had."""
+        templates = os.path.join(self.work, "templates")
+        shutil.copytree(os.path.join(os.environ["CVDBOT_SOURCE_DIR"], "templates"), templates)
+        with open(self.config) as f:
+            text = f.read()
+        with open(self.config, "w") as f:
+            f.write(re.sub(r'templates = "[^"]*"', f'templates = "{templates}"', text))
+        rules = os.path.join(self.work, "rules", "workflow.toml")
+        log = open(os.path.join(self.work, "daemon.log"), "w+")
+        daemon = subprocess.Popen([os.environ["CVDBOT_BIN"], "--config", self.config, "run", "--now", T0],
+                                  stdout=log, stderr=log)
+        try:
+            send(report(subject="XSS in Example CMS", body=REPORT_TEXT))
+            wait_count("discoverer", 1, timeout=20)
+
+            # The edit: the first reminder after 3 days instead of 7, and new acknowledgment wording.
+            with open(rules) as f:
+                good_rules = f.read()
+            with open(rules, "w") as f:
+                f.write(good_rules.replace("vendor_reminder_days = [7, 14, 30]", "vendor_reminder_days = [3, 14, 30]"))
+            ack = os.path.join(templates, "en", "acknowledgment.txt")
+            with open(ack) as f:
+                ack_text = f.read()
+            with open(ack, "w") as f:
+                f.write(ack_text.replace("Subject: {{case_tag}}", "Subject: {{case_tag}} [edited]", 1))
+            self.cvdbot("reload")
+            wait_for_text(log, "reloaded rules")
+
+            send(self.command_mail(f"accept\ntrack product\ncontact vendor {addr('vendor')}\n", sign=True))
+            wait_count("vendor", 1, timeout=20)
+            due = self.db("SELECT due_at FROM timers WHERE name = 'vendor_reminder_1' AND state = 'armed'")
+            self.assertEqual(due, [(1796086800 + 3 * 86400,)])  # T0 + 3 days: the new schedule
+            send(report(subject="Second report", body=REPORT_TEXT, sender="discoverer2"))
+            wait_count("discoverer2", 1, timeout=20)
+            self.assertIn("[edited]", str(messages("discoverer2")[0]["Subject"]))
+
+            # A broken edit: `cvdbot reload` names the file and line and does not signal.
+            with open(rules, "w") as f:
+                f.write(good_rules.replace("vendor_reminder_days = [7, 14, 30]", 'vendor_reminder_days = "soon"'))
+            proc = self.cvdbot("reload", check=False)
+            self.assertEqual(proc.returncode, 78)
+            self.assertRegex(proc.stderr, r"workflow\.toml:\d+")
+            # Signalled anyway (e.g. by a package script), the daemon keeps its working set.
+            with open(ack, "w") as f:
+                f.write(ack_text.replace("{{case_tag}}", "{{no_such_variable}}", 1))
+            daemon.send_signal(signal.SIGHUP)
+            wait_for_text(log, "reload refused")
+            log.seek(0)
+            self.assertRegex(log.read(), r"reload refused.*workflow\.toml:\d+")
+            send(report(subject="Third report", body=REPORT_TEXT, sender="discoverer2"))
+            wait_count("discoverer2", 2, timeout=20)
+            self.assertIn("[edited]", str(messages("discoverer2")[1]["Subject"]))
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(timeout=20)
+            log.close()
+
+
+def wait_for_text(log, text, timeout=20.0):
+    def seen():
+        log.flush()
+        with open(log.name) as f:
+            return text in f.read()
+    wait_for(seen, timeout, f"'{text}' in the daemon's log")
 
 
 if __name__ == "__main__":
