@@ -34,4 +34,10 @@ core::Status print_template_preview(const render::TemplateSet& templates, const 
                                     const std::string& language, domain::Role role,
                                     std::ostream& out);
 
+// The exact message (headers and body, before signing and encryption) that template `name`
+// would be for the participant in `role` on case `case_id`; `language` empty: theirs.
+core::Status print_case_preview(Cli& cli, const render::TemplateSet& templates, const std::string& name,
+                                const std::string& language, domain::Role role, const std::string& case_id,
+                                std::ostream& out);
+
 }  // namespace cvd::app

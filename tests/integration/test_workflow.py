@@ -116,6 +116,14 @@ class Workflow(CvdbotTestCase):
 
         first = self.contact_vendor()
         self.assertEqual(self.state(), "vendor_contacted")
+        # The coordinator previews what the vendor will get, exactly, before sending details.
+        preview = self.cvdbot("templates", "preview", "vendor_details", "--to", "vendor", "--case", CASE).stdout
+        self.assertIn("# language ja (default)", preview)
+        self.assertIn(f"To: {addr('vendor')}", preview)
+        self.assertIn(f"Subject: {TAG} =?utf-8?", preview)  # the Japanese subject, encoded as it will be sent
+        self.assertIn("Message-ID:", preview)
+        self.assertIn("ping form", preview)  # the body as the vendor will read it
+        self.assertIn("検証結果", preview)
         self.assertEqual(self.db("SELECT start_date FROM cases")[0][0], 1796086800)  # 起算日 = first contact, T0
         # The vendor answers the first contact: reminders stop.
         self.reply("vendor", first, "Please send the details.")
