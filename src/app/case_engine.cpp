@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cvdbot/core/hash.hpp"
+#include "cvdbot/crypto/key_bindings.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/mail/address.hpp"
 #include "cvdbot/report/report_form.hpp"
@@ -209,6 +210,7 @@ Result<render::Variables> CaseEngine::case_variables(const domain::Case& the_cas
         {"transcript", ""},
         {"notice_text", ""},
         {"relayed_text", ""},
+        {"bot_fingerprint", unset},
     };
     if (send)
         for (const auto& [key, value] : send->variables) v[key] = core::sanitize_utf8(value);
@@ -349,20 +351,12 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
         auto to = recipients(*the_case, *send);
         if (!to) return to.error();
         for (const auto& recipient : *to) {
-            auto vars = case_variables(*the_case, recipient, send, now);
-            if (!vars) return vars.error();
             // Only the message's own sender gets a reply in its thread.
             const bool answering = cause.reply.answering && applied.opened_by &&
                                    recipient.row_id == applied.opened_by->row_id;
-            auto messages = store_.case_messages(the_case->row_id);
-            if (!messages) return messages.error();
-            const auto language = choose_language(recipient, *messages, config_.bot.language).language;
-            auto mail = build_outgoing(send->template_name, *the_case, recipient, language,
-                                       answering ? cause.reply : ReplyContext{}, config_, templates_, now, crypto_,
-                                       *vars);
-            if (!mail) return mail.error();
-            if (auto q = store_.queue_outbound(*mail, now); !q) return q.error();
-            applied.effects.push_back("sent " + send->template_name + " to " + recipient.address);
+            auto effect = send_or_hold(*the_case, recipient, *send, answering ? cause.reply : ReplyContext{}, now);
+            if (!effect) return effect.error();
+            applied.effects.push_back(std::move(*effect));
         }
     }
     for (const auto& text : notices) {
@@ -371,6 +365,101 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
     }
     applied.the_case = the_case;
     return applied;
+}
+
+Result<bool> CaseEngine::has_encryption_key(const domain::Participant& recipient) {
+    if (!crypto_.keyring || !crypto_.bindings) return false;
+    auto bindings = crypto_.bindings->bindings_for(recipient.address);
+    if (!bindings) return bindings.error();
+    if (bindings->empty()) return false;
+    auto keys = crypto_.keyring->list_keys();
+    if (!keys) return keys.error();
+    return crypto::choose_encryption_key(*bindings, *keys).has_value();
+}
+
+Status CaseEngine::queue_template(const domain::Case& the_case, const domain::Participant& recipient,
+                                  const workflow::SendTemplate& send, const ReplyContext& reply, core::Timestamp now,
+                                  bool attach_bot_key) {
+    auto vars = case_variables(the_case, recipient, &send, now);
+    if (!vars) return vars.error();
+    if (crypto_.keyring) {
+        auto key = crypto_.keyring->signing_key();
+        if (!key) return key.error();
+        vars->insert_or_assign("bot_fingerprint", key->fingerprint);
+    }
+    auto messages = store_.case_messages(the_case.row_id);
+    if (!messages) return messages.error();
+    const auto language = choose_language(recipient, *messages, config_.bot.language).language;
+    auto crypto = crypto_;
+    crypto.attach_bot_key = attach_bot_key;
+    auto mail = build_outgoing(send.template_name, the_case, recipient, language, reply, config_, templates_, now,
+                               crypto, *vars);
+    if (!mail) return mail.error();
+    if (auto q = store_.queue_outbound(*mail, now); !q) return q.error();
+    return {};
+}
+
+Result<std::string> CaseEngine::send_or_hold(const domain::Case& the_case, const domain::Participant& recipient,
+                                             const workflow::SendTemplate& send, const ReplyContext& reply,
+                                             core::Timestamp now) {
+    const auto& policy = rules_.confidentiality;
+    if (policy.is_confidential(send.template_name) &&
+        !policy.plaintext_allowed(domain::to_string(recipient.role))) {
+        auto has_key = has_encryption_key(recipient);
+        if (!has_key) return has_key.error();
+        if (!*has_key) {
+            // Never in plaintext: ask for a key (once) and keep the message until it comes.
+            auto waiting = store_.held_messages(recipient.row_id);
+            if (!waiting) return waiting.error();
+            auto held = store_.hold_message(
+                {0, the_case.row_id, recipient.row_id, send.template_name, send.variables, now});
+            if (!held) return held.error();
+            std::string effect = "held " + send.template_name + " for " + recipient.address + " until a key arrives";
+            if (waiting->empty()) {
+                if (auto s = queue_template(the_case, recipient, {"key_request", recipient.role, recipient.row_id, {}},
+                                            reply, now, true);
+                    !s)
+                    return s.error();
+                effect += "; asked them for their OpenPGP key";
+            }
+            if (auto s = store_.audit({0, the_case.row_id, now, "bot", "held_for_key", effect, std::nullopt}); !s)
+                return s.error();
+            return effect;
+        }
+    }
+    if (auto s = queue_template(the_case, recipient, send, reply, now, false); !s) return s.error();
+    return "sent " + send.template_name + " to " + recipient.address;
+}
+
+Result<int> CaseEngine::release_held(core::Timestamp now) {
+    auto waiting = store_.held_messages();
+    if (!waiting) return waiting.error();
+    int released = 0;
+    for (const auto& held : *waiting) {
+        auto status = store_.transaction([&]() -> Status {
+            auto recipient = store_.participant(held.participant_row_id);
+            if (!recipient) return recipient.error();
+            auto the_case = store_.case_by_row(held.case_row_id);
+            if (!the_case) return the_case.error();
+            if (!*recipient || !*the_case)
+                return core::make_error(core::ErrorKind::io, "held message " + std::to_string(held.row_id) +
+                                                                 " names a missing case or participant");
+            auto has_key = has_encryption_key(**recipient);
+            if (!has_key) return has_key.error();
+            if (!*has_key) return {};
+            const workflow::SendTemplate send{held.template_name, (*recipient)->role, (*recipient)->row_id,
+                                              held.variables};
+            if (auto s = queue_template(**the_case, **recipient, send, ReplyContext{}, now, false); !s) return s;
+            if (auto s = store_.release_held(held.row_id, now); !s) return s;
+            ++released;
+            spdlog::info("{}: released the held {} to {}, now encrypted to their key", (*the_case)->id.str(),
+                         held.template_name, (*recipient)->address);
+            return store_.audit({0, held.case_row_id, now, "bot", "held_released",
+                                 held.template_name + " to " + (*recipient)->address + ", encrypted", std::nullopt});
+        });
+        if (!status) return status.error();
+    }
+    return released;
 }
 
 Result<Applied> CaseEngine::run(const domain::Case& the_case, const workflow::Event& event, const Cause& cause,

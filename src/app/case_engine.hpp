@@ -81,6 +81,9 @@ public:
     // armed->fired change and its effects commit together. Returns how many fired.
     core::Result<int> fire_due_timers(core::Timestamp now);
 
+    // Sends the confidential messages held for a key to every recipient who has one now.
+    core::Result<int> release_held(core::Timestamp now);
+
     // The variables every template may use, for this case and recipient.
     core::Result<render::Variables> case_variables(const domain::Case& the_case, const domain::Participant& recipient,
                                                    const workflow::SendTemplate* send, core::Timestamp now);
@@ -92,6 +95,16 @@ private:
     // `contact vendor` a vendor from the directory (or a plain address) joins the case.
     core::Result<std::optional<std::int64_t>> resolve_vendor(const domain::Case& the_case, const std::string& text,
                                                              bool may_add, core::Timestamp now);
+    core::Result<bool> has_encryption_key(const domain::Participant& recipient);
+    // Renders `send` for `recipient` in their language and queues it.
+    core::Status queue_template(const domain::Case& the_case, const domain::Participant& recipient,
+                                const workflow::SendTemplate& send, const ReplyContext& reply, core::Timestamp now,
+                                bool attach_bot_key);
+    // Queues the message, or, for a confidential template to someone without a key, holds it
+    // and asks them for a key. Returns what it did.
+    core::Result<std::string> send_or_hold(const domain::Case& the_case, const domain::Participant& recipient,
+                                           const workflow::SendTemplate& send, const ReplyContext& reply,
+                                           core::Timestamp now);
     core::Status add_site_operator(const domain::Case& the_case, const std::string& text, core::Timestamp now);
     core::Status notify_coordinators(const domain::Case& the_case, const std::string& text, const Cause& cause,
                                      core::Timestamp now);

@@ -37,6 +37,9 @@ core::Result<CycleReport> Daemon::cycle() {
     auto fired = engine_.fire_due_timers(clock_.now());
     if (!fired) return fired.error();
     report.timers_fired = *fired;
+    // Confidential mail held for a key goes out as soon as the key is there.
+    auto released = engine_.release_held(clock_.now());
+    if (!released) return released.error();
     if (auto s = drain_outbox(report); !s) return s.error();
     return report;
 }

@@ -18,6 +18,11 @@ core::Result<LiveSet> load_live_set(const Config& config) {
         for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p;
         return core::make_error(core::ErrorKind::config, text);
     }
+    for (const auto& name : rules->confidentiality.templates)
+        if (!templates->contains(name))
+            return core::make_error(core::ErrorKind::config,
+                                    (config.rules_dir / "workflow.toml").string() +
+                                        ": confidentiality.templates names '" + name + "', which is not a template");
     return LiveSet{std::move(*rules), std::move(*templates)};
 }
 

@@ -1,5 +1,6 @@
 #include "cvdbot/rules/rule_set.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -43,6 +44,45 @@ Result<int> read_count(const std::string& source, const toml::table& table, cons
         return toml_error(source, table.get(key), "timers." + key,
                           "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return static_cast<int>(*value);
+}
+
+// A list of plain names; `allowed` (when not empty) limits the values.
+Result<std::vector<std::string>> read_names(const std::string& source, const toml::table& table,
+                                            const std::string& section, const std::string& name,
+                                            const std::vector<std::string>& allowed) {
+    const std::string key = section + "." + name;
+    std::vector<std::string> out;
+    const toml::node* node = table.get(name);
+    const auto* list = node ? node->as_array() : nullptr;
+    if (node && !list) return toml_error(source, node, key, "must be a list of names");
+    if (!list) return out;
+    for (const auto& item : *list) {
+        const auto value = item.value<std::string>();
+        if (!item.is_string() || value->empty() || value->find_first_of("/\\. ") != std::string::npos)
+            return toml_error(source, &item, key, "each entry must be a plain name");
+        if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
+            std::string names;
+            for (const auto& a : allowed) names += (names.empty() ? "" : ", ") + a;
+            return toml_error(source, &item, key, "unknown name '" + *value + "' (one of: " + names + ")");
+        }
+        out.push_back(*value);
+    }
+    return out;
+}
+
+core::Status read_confidentiality(const std::string& source, const toml::table& table, ConfidentialityRules& out) {
+    if (auto s = core::toml_only_known_keys(source, table, "confidentiality.", {"templates", "plaintext_roles"}); !s)
+        return s;
+    if (table.get("templates")) {
+        auto templates = read_names(source, table, "confidentiality", "templates", {});
+        if (!templates) return templates.error();
+        out.templates = std::move(*templates);
+    }
+    auto roles = read_names(source, table, "confidentiality", "plaintext_roles",
+                            {"discoverer", "vendor", "site_operator", "coordinator"});
+    if (!roles) return roles.error();
+    out.plaintext_roles = std::move(*roles);
+    return {};
 }
 
 core::Status read_timers(const std::string& source, const toml::table& table, TimerRules& timers) {
@@ -99,10 +139,16 @@ Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& sourc
     auto parsed = core::toml_parse(toml_text, source);
     if (!parsed) return parsed.error();
     const toml::table& root = *parsed;
-    if (auto s = core::toml_only_known_keys(source, root, "", {"intake", "outbox", "timers"}); !s)
+    if (auto s = core::toml_only_known_keys(source, root, "", {"intake", "outbox", "timers", "confidentiality"});
+        !s)
         return s.error();
 
     RuleSet rules;
+    if (const auto* conf = root.get_as<toml::table>("confidentiality")) {
+        if (auto s = read_confidentiality(source, *conf, rules.confidentiality); !s) return s.error();
+    } else if (root.get("confidentiality")) {
+        return toml_error(source, root.get("confidentiality"), "confidentiality", "must be a table");
+    }
     if (const auto* intake = root.get_as<toml::table>("intake")) {
         if (auto s = core::toml_only_known_keys(source, *intake, "intake.",
                                                 {"acknowledge_reports", "acknowledgment_template"});
@@ -216,6 +262,14 @@ Result<RuleSet> load_rules(const std::filesystem::path& dir) {
         rules->holidays = std::move(*holidays);
     }
     return rules;
+}
+
+bool ConfidentialityRules::is_confidential(std::string_view template_name) const {
+    return std::find(templates.begin(), templates.end(), template_name) != templates.end();
+}
+
+bool ConfidentialityRules::plaintext_allowed(std::string_view role) const {
+    return std::find(plaintext_roles.begin(), plaintext_roles.end(), role) != plaintext_roles.end();
 }
 
 std::chrono::seconds retry_delay(const OutboxRules& rules, int attempt) {

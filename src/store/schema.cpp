@@ -9,7 +9,7 @@ namespace cvd::store {
 
 namespace {
 
-constexpr std::array<const char*, 4> kMigrations{
+constexpr std::array<const char*, 5> kMigrations{
     // 1: the walking skeleton's case file.
     R"sql(
 CREATE TABLE mailbox_state (
@@ -238,6 +238,19 @@ CREATE TABLE command_mail (
     UNIQUE (signer, digest)
 );
 CREATE INDEX timers_by_name ON timers(case_id, name) WHERE state = 'armed';
+)sql",
+    // 5: confidential messages held until the recipient has a key (never sent in plaintext).
+    R"sql(
+CREATE TABLE held_messages (
+    id             INTEGER PRIMARY KEY,
+    case_id        INTEGER NOT NULL REFERENCES cases(id),
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    template       TEXT NOT NULL,
+    variables      TEXT NOT NULL DEFAULT '[]',
+    held_at        INTEGER NOT NULL,
+    released_at    INTEGER
+);
+CREATE INDEX held_messages_waiting ON held_messages(participant_id) WHERE released_at IS NULL;
 )sql",
 };
 

@@ -31,11 +31,20 @@ def has_japanese(text):
     return bool(JAPANESE.search(text))
 
 
-class Workflow(CvdbotTestCase):
+class ScenarioCase(CvdbotTestCase):
+    """Helpers for scenarios; no tests of its own."""
+
     def setUp(self):
         super().setUp()
         with open(self.config, "a") as f:
             f.write(f'[coordinators]\naddresses = ["{addr("coordinator")}"]\n')
+        # These parties have no OpenPGP keys: the rules let details go to them in plaintext
+        # (ConfidentialHold tests the default, which holds them until a key arrives).
+        rules = os.path.join(self.work, "rules", "workflow.toml")
+        with open(rules) as f:
+            text = f.read()
+        with open(rules, "w") as f:
+            f.write(text.replace("plaintext_roles = []", 'plaintext_roles = ["vendor", "site_operator"]'))
         self.seen = {}
 
     def tearDown(self):
@@ -105,7 +114,8 @@ class Workflow(CvdbotTestCase):
         self.run_at(now)
         return self.expect_one(vendor, body_lacks=["Test Discoverer", addr("discoverer"), "ping form"])
 
-    # --- scenarios -----------------------------------------------------------------------
+
+class Workflow(ScenarioCase):
     def test_product_happy_path_from_report_to_publication(self):
         self.open_case()
         out = self.do(T0, "accept", ";", "track", "product").stdout
@@ -433,6 +443,64 @@ class CommandMail(CvdbotTestCase):
             daemon.send_signal(signal.SIGTERM)
             daemon.wait(timeout=20)
             log.close()
+
+
+class ConfidentialHold(ScenarioCase):
+    """The default policy: details never go out in plaintext. A vendor without a key gets a
+    key request with the bot's key; the details wait and go out encrypted once its key comes."""
+
+    def setUp(self):
+        super().setUp()
+        rules = os.path.join(self.work, "rules", "workflow.toml")
+        with open(rules) as f:
+            text = f.read()
+        with open(rules, "w") as f:
+            f.write(text.replace('plaintext_roles = ["vendor", "site_operator"]', "plaintext_roles = []"))
+        self.vendor = Gpg("vendor")
+
+    def tearDown(self):
+        self.vendor.close()
+        super().tearDown()
+
+    def test_details_wait_for_the_vendors_key_and_go_out_encrypted(self):
+        self.open_case()
+        self.do(T0, "accept", ";", "track", "product")
+        self.run_at(T0)
+        self.new_mail("discoverer", 1)
+        first = self.contact_vendor()
+        self.do(T0, "send", "details", addr("vendor"))
+        self.run_at(T0)
+        request = self.expect_one("vendor", body_lacks=["ping form", "Example Router"])
+        self.assertIn("公開鍵", text_of(request))  # the vendor's language: Japanese by default
+        keys = [p for p in request.walk() if p.get_content_type() == "application/pgp-keys"]
+        self.assertEqual(len(keys), 1)  # the bot's key, to encrypt the answer with
+        self.assertEqual(self.db("SELECT count(*) FROM held_messages WHERE released_at IS NULL"), [(1,)])
+        # Nothing confidential left the bot in plaintext, in any message.
+        for msg in messages("vendor"):
+            self.assertNotIn("ping form", text_of(msg))
+
+        # The vendor answers with its key: the details go out, encrypted to it.
+        self.vendor.run("--import", data=keys[0].get_payload(decode=True))
+        msg = EmailMessage()
+        msg["From"] = f"Example PSIRT <{addr('vendor')}>"
+        msg["To"] = str(request["Reply-To"])
+        msg["Subject"] = "Re: " + str(request["Subject"])
+        msg["Message-ID"] = make_msgid(domain=DOMAIN)
+        msg.set_content("Here is our key.\n")
+        msg.add_attachment(self.vendor.export(), maintype="application", subtype="pgp-keys", filename="psirt.asc")
+        send(msg)
+        self.run_at("2026-12-02T01:00:00Z")
+        details = self.new_mail("vendor", 1)[0]
+        self.assertEqual(details.get_content_type(), "multipart/encrypted")
+        armored = [p for p in details.walk() if p.get_content_type() == "application/octet-stream"][0].get_payload()
+        out = self.vendor.run("--decrypt", data=armored.encode())
+        self.assertIn(b"GOODSIG", out.stderr)
+        inner = email.message_from_bytes(out.stdout, policy=email.policy.default)
+        self.assertIn("ping form", text_of(inner))
+        self.assertNotIn("Test Discoverer", text_of(inner))
+        self.assertEqual(self.db("SELECT count(*) FROM held_messages WHERE released_at IS NULL"), [(0,)])
+        self.run_at("2026-12-03T01:00:00Z")  # released once: nothing more
+        self.expect_none("vendor")
 
 
 def wait_for_text(log, text, timeout=20.0):

@@ -122,3 +122,25 @@ TEST_CASE("Bad holiday lines are refused with file and line") {
     REQUIRE(empty.ok());
     CHECK(empty->empty());
 }
+
+TEST_CASE("Confidential templates and who may get them in plaintext") {
+    auto rules = load_rules(CVDBOT_SOURCE_DIR "/rules");
+    REQUIRE(rules.ok());
+    CHECK(rules->confidentiality.is_confidential("vendor_details"));
+    CHECK(rules->confidentiality.is_confidential("web_details"));
+    CHECK_FALSE(rules->confidentiality.is_confidential("acknowledgment"));
+    CHECK_FALSE(rules->confidentiality.plaintext_allowed("vendor"));  // off by default
+
+    auto allowed = parse_rules("[confidentiality]\nplaintext_roles = [\"site_operator\"]\n", "w.toml");
+    REQUIRE(allowed.ok());
+    CHECK(allowed->confidentiality.plaintext_allowed("site_operator"));
+    CHECK(allowed->confidentiality.is_confidential("vendor_details"));  // the default list stays
+
+    auto bad_role = parse_rules("[confidentiality]\nplaintext_roles = [\"vendors\"]\n", "w.toml");
+    REQUIRE_FALSE(bad_role.ok());
+    CHECK_THAT(bad_role.error().message,
+               Contains("w.toml:2") && Contains("confidentiality.plaintext_roles") && Contains("unknown name"));
+    auto bad_list = parse_rules("[confidentiality]\ntemplates = \"vendor_details\"\n", "w.toml");
+    REQUIRE_FALSE(bad_list.ok());
+    CHECK_THAT(bad_list.error().message, Contains("w.toml:2") && Contains("must be a list"));
+}

@@ -427,3 +427,33 @@ TEST_CASE("A failed savepoint undoes only its own changes") {
     CHECK(s.case_by_row(kept)->has_value());
     CHECK_FALSE(s.case_by_row(undone)->has_value());
 }
+
+TEST_CASE("Held confidential messages wait per participant and are released once") {
+    TempDb db;
+    auto s = open_store(db);
+    auto c = s.create_case("CVD", kNow, "t");
+    domain::Participant v;
+    v.case_row_id = c->row_id;
+    v.role = domain::Role::vendor;
+    v.address = "psirt@vendor.test";
+    auto vendor = s.add_participant(v, kNow);
+    v.address = "other@vendor2.test";
+    auto other = s.add_participant(v, kNow);
+    auto held = s.hold_message({0, c->row_id, vendor->row_id, "vendor_details", {{"reason", "x \"quoted\""}}, kNow});
+    REQUIRE(held.ok());
+    auto waiting = s.held_messages();
+    REQUIRE(waiting->size() == 1);
+    CHECK((*waiting)[0].template_name == "vendor_details");
+    CHECK((*waiting)[0].variables == std::vector<std::pair<std::string, std::string>>{{"reason", "x \"quoted\""}});
+    CHECK((*waiting)[0].held_at == kNow);
+    CHECK(s.held_messages(other->row_id)->empty());
+    CHECK(s.held_messages(vendor->row_id)->size() == 1);
+    REQUIRE(s.release_held(*held, kNow).ok());
+    CHECK(s.held_messages()->empty());
+    CHECK(s.release_held(*held, kNow).error().kind == core::ErrorKind::conflict);  // never twice
+
+    // A tampered row is reported, not guessed.
+    REQUIRE(s.hold_message({0, c->row_id, vendor->row_id, "vendor_details", {}, kNow}).ok());
+    db.exec("UPDATE held_messages SET variables = '{\"not\": \"pairs\"}' WHERE released_at IS NULL");
+    CHECK_FALSE(s.held_messages().ok());
+}

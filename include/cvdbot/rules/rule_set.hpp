@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cvdbot/core/result.hpp"
@@ -37,6 +38,18 @@ struct TimerRules {
     // The name listing happens at the start of the next calendar quarter after unreachable.
 };
 
+// Templates that carry vulnerability details are never sent in plaintext: without a key for
+// the recipient the bot asks for one and holds the message until it arrives.
+struct ConfidentialityRules {
+    std::vector<std::string> templates{"vendor_details", "web_details"};
+    // Roles ("discoverer", "vendor", "site_operator", "coordinator") that may receive the
+    // confidential templates unencrypted when they have no key. None by default.
+    std::vector<std::string> plaintext_roles;
+
+    bool is_confidential(std::string_view template_name) const;
+    bool plaintext_allowed(std::string_view role) const;
+};
+
 // Days that are not business days (Japan time): national holidays and closing days.
 using Holidays = std::map<std::chrono::sys_days, std::string>;  // date -> name
 
@@ -44,6 +57,7 @@ struct RuleSet {
     IntakeRules intake;
     OutboxRules outbox;
     TimerRules timers;
+    ConfidentialityRules confidentiality;
     Holidays holidays;
 };
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cvdbot/core/time.hpp"
@@ -87,6 +88,16 @@ struct ParticipantFacts {
 struct WorkflowFacts {
     std::optional<core::Timestamp> publication_date;
     std::vector<ParticipantFacts> participants;
+};
+
+// A confidential message waiting for its recipient's key.
+struct HeldMessage {
+    std::int64_t row_id = 0;
+    std::int64_t case_row_id = 0;
+    std::int64_t participant_row_id = 0;
+    std::string template_name;
+    std::vector<std::pair<std::string, std::string>> variables;  // the workflow's extra facts
+    core::Timestamp held_at{};
 };
 
 // Filters for `case list`; empty fields do not filter.

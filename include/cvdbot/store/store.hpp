@@ -125,6 +125,12 @@ public:
     core::Result<bool> remember_command_mail(const std::string& signer, const std::string& digest,
                                              std::optional<std::int64_t> message_row_id, core::Timestamp now);
 
+    // --- confidential messages held for a key (see held_messages.cpp) ---
+    core::Result<std::int64_t> hold_message(const HeldMessage& held);
+    // Waiting messages: all of them, or one participant's.
+    core::Result<std::vector<HeldMessage>> held_messages(std::optional<std::int64_t> participant_row_id = std::nullopt);
+    core::Status release_held(std::int64_t held_row_id, core::Timestamp now);
+
     // --- views ---
     core::Result<std::vector<StoredMessage>> case_messages(std::int64_t case_row_id);
     core::Result<std::vector<StoredMessage>> quarantined_messages();
