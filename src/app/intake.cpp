@@ -268,6 +268,30 @@ Status Intake::process(std::int64_t row_id) {
                                                         config_.bot.case_prefix))
                 if (auto s = store_.remember_ticket(the_case->row_id, sender->row_id, ticket); !s) return s;
         }
+        if (the_case && crypto_report && crypto_report->needs_reply() && !automatic) {
+            // A bad, expired or revoked signature: we read the mail, and tell the sender.
+            auto key = keyring_->signing_key();
+            if (!key) return key.error();
+            const auto role = sender ? sender->role : domain::Role::discoverer;
+            auto reply = build_direct_reply(
+                "signature_problem", mail::Address{parsed.from->display_name, summary.sender}, summary.language, role,
+                ReplyContext{&parsed, row_id, summary.subject},
+                {{"problem", crypto_report->problem.empty() ? std::string(crypto::to_string(crypto_report->signature))
+                                                            : crypto_report->problem},
+                 {"bot_fingerprint", key->fingerprint},
+                 {"case_id", the_case->id.str()},
+                 {"case_tag", "[" + the_case->id.str() + "]"}},
+                config_, templates_, now, outgoing_crypto(true));
+            if (!reply) return reply.error();
+            reply->case_row_id = the_case->row_id;
+            if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
+            if (auto s = store_.audit({0, the_case->row_id, now, "bot", "signature_problem",
+                                       std::string(crypto::to_string(crypto_report->signature)) + " from " +
+                                           summary.sender + "; told the sender",
+                                       row_id});
+                !s)
+                return s;
+        }
         summary.participant_row_id = sender ? std::optional(sender->row_id) : std::nullopt;
         const auto final_status = the_case ? MessageStatus::processed : MessageStatus::ignored;
         const std::string reason = the_case ? (thread->found ? "threaded by " + thread->how + attribution

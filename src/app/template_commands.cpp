@@ -23,7 +23,7 @@ std::vector<std::string> required_templates(const std::string& acknowledgment_te
     auto names = workflow::template_names();
     // Sent by the app itself rather than by the workflow.
     for (const char* own :
-         {"decryption_failed", "contact_change_received", "contact_change_unreadable",
+         {"decryption_failed", "signature_problem", "contact_change_received", "contact_change_unreadable",
           "key_request", "missing_fields", "status_reply", "coordinator_notice", "relay_notice"})
         names.emplace_back(own);
     names.push_back(acknowledgment_template);

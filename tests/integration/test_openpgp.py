@@ -155,6 +155,36 @@ class OpenPgp(CvdbotTestCase):
         self.assertEqual(self.db("SELECT status FROM messages WHERE sender = ? ORDER BY id",
                                  addr("discoverer2"))[-1], ("quarantined",))
 
+    def test_a_tampered_signed_report_is_read_and_the_sender_told(self):
+        keyfile = os.path.join(self.work, "discoverer.asc")
+        with open(keyfile, "wb") as f:
+            f.write(self.discoverer.export())
+        self.cvdbot("key", "import", keyfile, "--for", addr("discoverer"))
+        signed = self.discoverer.run("--clearsign", data=b"XSS in Example CMS 3.1, parameter q.\n").stdout.decode()
+        tampered = signed.replace("parameter q", "parameter z")
+        msg = EmailMessage()
+        msg["From"] = f"discoverer <{addr('discoverer')}>"
+        msg["To"] = addr("bot")
+        msg["Subject"] = "Signed report"
+        msg["Message-ID"] = make_msgid(domain=DOMAIN)
+        msg.set_content(tampered)
+        send_raw(msg.as_bytes(), addr("discoverer"), [addr("bot")])
+        wait_count("bot", 1)
+        self.run_once()
+        self.assertIn("signature bad", self.db("SELECT crypto FROM messages WHERE direction = 'inbound'")[0][0])
+        self.assertEqual(self.db("SELECT count(*) FROM cases"), [(1,)])  # the report itself is kept and read
+        wait_count("discoverer", 2)
+        inner = []
+        for m in messages("discoverer"):  # encrypted: the key is registered for the discoverer
+            armored = [p for p in m.walk() if p.get_content_type() == "application/octet-stream"][0].get_payload()
+            out = self.discoverer.run("--decrypt", data=armored.encode()).stdout
+            inner.append(email.message_from_bytes(out, policy=email.policy.default))
+        problem = [m for m in inner if "signature" in str(m["Subject"])]
+        self.assertEqual(len(problem), 1, [str(m["Subject"]) for m in inner])
+        self.assertIn("could not be verified", text_of(problem[0]))
+        self.assertTrue(any(p.get_content_type() == "application/pgp-keys" for p in problem[0].walk()))
+        self.assertEqual(self.db("SELECT count(*) FROM audit_log WHERE action = 'signature_problem'"), [(1,)])
+
     def test_report_encrypted_to_the_wrong_key_gets_a_helpful_reply_with_our_key(self):
         stranger = Gpg("stranger")
         try:

@@ -18,7 +18,7 @@ const std::string kData = CVDBOT_SOURCE_DIR "/tests/data/render/";
 std::vector<std::string> shipped_names() {
     auto names = cvd::workflow::template_names();
     for (const char* own :
-         {"decryption_failed", "contact_change_received", "contact_change_unreadable",
+         {"decryption_failed", "signature_problem", "contact_change_received", "contact_change_unreadable",
           "key_request", "missing_fields", "status_reply", "coordinator_notice", "relay_notice"})
         names.emplace_back(own);
     return names;
