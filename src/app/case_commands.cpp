@@ -10,6 +10,7 @@
 #include "cli.hpp"
 #include "cvdbot/core/case_id.hpp"
 #include "cvdbot/store/vendor_directory.hpp"
+#include "directory_participant.hpp"
 #include "threading.hpp"
 
 namespace cvd::app {
@@ -133,21 +134,15 @@ core::Status add_participant(Cli& cli, const AddParticipantOptions& o) {
     p.organisation = o.organisation;
     p.language = o.language;
     p.other_addresses = o.cc;
+    std::optional<store::Vendor> listed;
     if (!o.vendor.empty()) {
         // From the directory: its contacts, name and language, unless given here.
         store::VendorDirectory directory(**store);
         auto vendor = directory.find_by_name(o.vendor);
         if (!vendor) return vendor.error();
         if (!*vendor) return core::make_error(core::ErrorKind::not_found, "no vendor '" + o.vendor + "' in the directory");
-        p.vendor_row_id = (*vendor)->row_id;
-        if (p.organisation.empty()) p.organisation = (*vendor)->name;
-        if (p.language.empty() && !(*vendor)->languages.empty()) p.language = (*vendor)->languages.front();
-        for (const auto& contact : (*vendor)->contacts) {
-            if (p.address.empty() && contact.kind == store::ContactKind::to)
-                p.address = contact.address;
-            else if (contact.address != p.address)
-                p.other_addresses.push_back(contact.address);
-        }
+        p = vendor_participant(**vendor, p);
+        listed = *vendor;
     }
     if (p.address.empty())
         return core::make_error(core::ErrorKind::invalid_input, "give --address, or --vendor NAME from the directory");
@@ -157,6 +152,8 @@ core::Status add_participant(Cli& cli, const AddParticipantOptions& o) {
         auto result = (*store)->add_participant(p, now);
         if (!result) return result.error();
         added = *result;
+        if (listed)
+            if (auto s = register_directory_keys(**store, *listed, added, now); !s) return s;
         return (*store)->audit({0, p.case_row_id, now, "admin", "participant_added",
                                 std::string(domain::to_string(*role)) + " " + added.address, std::nullopt});
     });

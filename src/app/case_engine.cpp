@@ -14,6 +14,7 @@
 #include "cvdbot/store/vendor_directory.hpp"
 #include "cvdbot/workflow/calendar.hpp"
 #include "cvdbot/workflow/commands.hpp"
+#include "directory_participant.hpp"
 #include "language.hpp"
 
 namespace cvd::app {
@@ -493,18 +494,8 @@ Result<std::optional<std::int64_t>> CaseEngine::resolve_vendor(const domain::Cas
     domain::Participant vendor;
     vendor.case_row_id = the_case.row_id;
     vendor.role = Role::vendor;
-    std::vector<std::string> more;
     if (*listed) {
-        const auto& v = **listed;
-        for (const auto& c : v.contacts) {
-            if (vendor.address.empty() && c.kind == store::ContactKind::to)
-                vendor.address = c.address;
-            else
-                more.push_back(c.address);
-        }
-        vendor.organisation = v.name;
-        vendor.vendor_row_id = v.row_id;
-        vendor.language = v.languages.empty() ? "" : v.languages.front();
+        vendor = vendor_participant(**listed, vendor);
     } else if (core::is_plausible_addr_spec(wanted)) {
         vendor.address = as_address;
         vendor.organisation = std::string(core::address_domain(as_address));
@@ -514,16 +505,8 @@ Result<std::optional<std::int64_t>> CaseEngine::resolve_vendor(const domain::Cas
     if (vendor.address.empty()) return R{};
     auto added = store_.add_participant(vendor, now);
     if (!added) return added.error();
-    for (const auto& address : more)
-        if (auto s = store_.add_participant_address(added->row_id, address, "cc"); !s) return s.error();
-    if (*listed) {
-        // Keys an administrator put in the directory are registered keys for its contacts.
-        std::vector<std::string> addresses = more;
-        addresses.push_back(added->address);
-        for (const auto& fpr : (*listed)->key_fingerprints)
-            for (const auto& address : addresses)
-                if (auto s = store_.bind_key({address, fpr, "registered", now, std::nullopt}); !s) return s.error();
-    }
+    if (*listed)
+        if (auto s = register_directory_keys(store_, **listed, *added, now); !s) return s.error();
     return R{added->row_id};
 }
 

@@ -143,11 +143,20 @@ class Workflow(ScenarioCase):
 
         self.do("2026-12-02T02:00:00Z", "send", "details", addr("vendor"))
         self.run_at("2026-12-02T02:00:00Z")
-        self.expect_one("vendor", body_has=["ping form", "Example Router"],
-                        body_lacks=["Test Discoverer", addr("discoverer")])
-        self.do("2026-12-03T01:00:00Z", "vendor-status", addr("vendor"), "verifying")
-        self.do("2026-12-10T01:00:00Z", "vendor-status", addr("vendor"), "fixing")
+        details = self.expect_one("vendor", body_has=["ping form", "Example Router"],
+                                  body_lacks=["Test Discoverer", addr("discoverer")], japanese=True)
+        # The vendor fills in the reply form (our form quoted below it): the bot reads it.
+        quoted = "".join("> " + line + "\n" for line in text_of(details).splitlines())
+        self.reply("vendor", details, "Verification result / 検証結果: affected\n"
+                                      "Fix status / 修正状況: fixing\n"
+                                      "Wished publication date / 公表希望日: 2027-01-15 10:00\n\n" + quoted)
+        self.run_at("2026-12-10T01:00:00Z")
+        self.assertEqual(self.db("SELECT vendor_status FROM participants WHERE role = 'vendor'"), [("fixing",)])
         self.assertEqual(self.state(), "fixing")
+        # Agreeing the date stays the coordinator's: they are told what the vendor wishes.
+        notices = [text_of(m) for m in self.new_mail("coordinator", 1)]
+        self.assertTrue(any("2027-01-15" in n for n in notices), notices)
+        self.assertEqual(self.db("SELECT publication_date FROM cases"), [(None,)])
         self.do("2026-12-20T01:00:00Z", "set", "publication-date", "2027-01-15", "10:00")
         self.run_at("2026-12-20T01:00:00Z")
         self.expect_one("discoverer", body_has=["2027-01-15"], japanese=False)
