@@ -20,9 +20,15 @@ struct Spelling {
 };
 
 // Longest spellings first so "committee publish" is not read as "committee" + junk.
-constexpr std::array<Spelling, 25> kSpellings{{
+constexpr std::array<Spelling, 31> kSpellings{{
     {Verb::committee_do_not_publish, "committee do-not-publish"},
     {Verb::committee_publish, "committee publish"},
+    // The first spelling of a verb is its name; these are accepted too.
+    {Verb::committee_do_not_publish, "committee decide do-not-publish"},
+    {Verb::committee_publish, "committee decide publish"},
+    {Verb::set_publication_date, "set-publication-date"},
+    {Verb::set_start_date, "set start-date"},
+    {Verb::set_start_date, "set-start-date"},
     {Verb::committee_refer, "committee refer"},
     {Verb::set_publication_date, "set publication-date"},
     {Verb::cancel_publication, "cancel publication"},
@@ -46,6 +52,7 @@ constexpr std::array<Spelling, 25> kSpellings{{
     {Verb::track, "track"},
     {Verb::publish, "publish"},
     {Verb::close, "close"},
+    {Verb::extend, "extend"},
 }};
 
 std::string collapse_spaces(std::string_view text) {
@@ -145,16 +152,27 @@ LineResult parse_line(const std::string& line) {
                 c.text.clear();
                 return {c, ""};
             }
-            case Verb::set_publication_date: {
+            case Verb::set_publication_date:
+            case Verb::set_start_date: {
                 const auto space = rest.find(' ');
                 const std::string date = rest.substr(0, space);
                 const std::string time = space == std::string::npos ? "" : rest.substr(space + 1);
                 c.when = parse_jst_datetime(date, time);
                 if (!c.when)
                     return {std::nullopt,
-                            "set publication-date needs a date YYYY-MM-DD and optionally a "
+                            std::string(s.words) + " needs a date YYYY-MM-DD and optionally a "
                             "time HH:MM (Japan time), got \"" +
                                 rest + "\""};
+                c.text.clear();
+                return {c, ""};
+            }
+            case Verb::extend: {
+                const bool digits = !rest.empty() && rest.size() <= 3 &&
+                                    rest.find_first_not_of("0123456789") == std::string::npos;
+                const int n = digits ? std::stoi(rest) : 0;
+                if (n < 1 || n > 365) return need("a number of days from 1 to 365");
+                c.days = n;
+                c.text.clear();
                 return {c, ""};
             }
             default:

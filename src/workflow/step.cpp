@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cvdbot/workflow/calendar.hpp"
 #include "step_internal.hpp"
 
 namespace cvd::workflow {
@@ -239,6 +240,34 @@ core::Result<StepOutcome> on_intake_command(Ctx ctx, const CoordinatorCommand& c
         case Verb::note:
             ctx.audit("note", cmd.text);
             return std::move(ctx.out);
+        case Verb::set_start_date: {
+            if (intake || !domain::is_open(c.state) || !c.start_date)
+                return detail::refuse(c, "set start-date", "no one has been contacted yet");
+            if (*cmd.when > ctx.now) return detail::refuse(c, "set start-date", "the date is in the future");
+            // Everything counted from the start date moves with it.
+            ctx.out.commands.push_back(SetStartDate{*cmd.when});
+            for (const auto& t : c.timers) {
+                if (t.name == "publication_target")
+                    ctx.set_timer(t.name, t.participant, add_days(*cmd.when, ctx.rules.timers.publication_target_days));
+                if (t.name == "nondisclosure_lift")
+                    ctx.set_timer(t.name, t.participant, add_months(*cmd.when, ctx.rules.timers.nondisclosure_lift_months));
+            }
+            ctx.audit("start_date", "corrected to " + detail::date_text(*cmd.when) + " (was " +
+                                        detail::date_text(*c.start_date) + ")");
+            return std::move(ctx.out);
+        }
+        case Verb::extend: {
+            if (intake || !domain::is_open(c.state)) return detail::refuse(c, "extend");
+            for (const auto& t : c.timers)
+                if (t.name == "publication_target" || t.name == "web_fix_target") {
+                    const auto due = add_days(t.due, *cmd.days);
+                    ctx.set_timer(t.name, t.participant, due);
+                    ctx.audit("extended", t.name + " by " + std::to_string(*cmd.days) + " days to " +
+                                              detail::date_text(due));
+                    return std::move(ctx.out);
+                }
+            return detail::refuse(c, "extend", "no publication or fix target is running");
+        }
         default:
             break;
     }

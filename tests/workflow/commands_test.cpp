@@ -115,3 +115,20 @@ TEST_CASE("contact operator may name the operator and the site") {
     CHECK(parsed.commands[0].command.text.empty());
     CHECK(parsed.commands[1].command.text == "sec@shop.test https://shop.test/");
 }
+
+TEST_CASE("The issue's spellings: set-start-date, extend, committee decide, set-publication-date") {
+    const auto parsed = parse_commands(
+        "set-start-date 2026-11-20\nextend 14\ncommittee decide publish\ncommittee decide do-not-publish\n"
+        "set-publication-date 2027-01-15 10:00\nextend 0\nextend soon\n");
+    REQUIRE(parsed.commands.size() == 5);
+    CHECK(parsed.commands[0].command.verb == Verb::set_start_date);
+    CHECK(parsed.commands[0].command.when == parse_jst_datetime("2026-11-20", ""));
+    CHECK(parsed.commands[1].command.verb == Verb::extend);
+    CHECK(parsed.commands[1].command.days == 14);
+    CHECK(parsed.commands[2].command.verb == Verb::committee_publish);
+    CHECK(parsed.commands[3].command.verb == Verb::committee_do_not_publish);
+    CHECK(parsed.commands[4].command.verb == Verb::set_publication_date);
+    REQUIRE(parsed.errors.size() == 2);
+    CHECK(parsed.errors[0].line == 6);
+    CHECK(to_string(Verb::committee_publish) == "committee publish");  // the name stays the short one
+}

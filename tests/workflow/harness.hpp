@@ -44,6 +44,13 @@ inline void apply(CaseSnapshot& c, const StepOutcome& o) {
         } else if (const auto* s = std::get_if<SetStartDate>(&cmd)) {
             c.start_date = s->date;
         } else if (const auto* t = std::get_if<SetTimer>(&cmd)) {
+            // As the app does: arming again replaces the armed timer of that name.
+            c.timers.erase(std::remove_if(c.timers.begin(), c.timers.end(),
+                                          [&](const auto& x) {
+                                              return x.name == t->name &&
+                                                     x.participant == t->participant;
+                                          }),
+                           c.timers.end());
             c.timers.push_back({t->name, t->participant, t->due});
         } else if (const auto* t = std::get_if<ClearTimer>(&cmd)) {
             c.timers.erase(std::remove_if(c.timers.begin(), c.timers.end(),

@@ -366,3 +366,29 @@ TEST_CASE("Every template step() asks for is in template_names()") {
           "nondisclosure_lift_refused", "coordinator_transcript"})
         CHECK(std::find(names.begin(), names.end(), n) != names.end());
 }
+
+TEST_CASE("Correcting the start date moves every deadline counted from it; extend moves the target") {
+    rules::RuleSet r;
+    auto c = fixing_case(r);
+    const auto earlier = at("2026-11-20T01:00:00Z");
+    auto corrected = run(c, order("set start-date 2026-11-20 10:00"), r, kStart + std::chrono::days{1});
+    CHECK(c.start_date == earlier);
+    CHECK(timer(c, "publication_target")->due == earlier + std::chrono::days{45});
+    CHECK(core::format_iso8601(timer(c, "nondisclosure_lift")->due) == "2027-11-20T01:00:00Z");
+    REQUIRE(commands_of<RecordAudit>(corrected).size() == 1);
+    CHECK_THAT(commands_of<RecordAudit>(corrected)[0].detail, Contains("was 2026-11-26"));
+
+    auto future = step(c, order("set start-date 2027-01-01"), r, kStart);
+    REQUIRE_FALSE(future.ok());
+    CHECK_THAT(future.error().message, Contains("in the future"));
+
+    run(c, order("extend 10"), r, kStart + std::chrono::days{2});
+    CHECK(timer(c, "publication_target")->due == earlier + std::chrono::days{55});
+    CHECK(c.timers.size() == 2 + 0);  // replaced, not added: target and lift (vendor reminders cleared)
+
+    CaseSnapshot fresh;
+    fresh.state = CaseState::accepted;
+    fresh.track = domain::Track::product;
+    CHECK_FALSE(step(fresh, order("extend 10"), r, kStart).ok());  // nothing running yet
+    CHECK_FALSE(step(fresh, order("set start-date 2026-11-20"), r, kStart).ok());
+}

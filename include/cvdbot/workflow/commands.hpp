@@ -37,7 +37,9 @@ enum class Verb {
     contact_operator,  // contact operator [ADDRESS [SITE-URL]]   (web)
     operator_status,  // operator-status fixing|fixed|not-vulnerable
     close,
-    note,  // note TEXT
+    note,            // note TEXT
+    set_start_date,  // set start-date YYYY-MM-DD [HH:MM]   (JST) — corrects the 起算日
+    extend,          // extend DAYS   — moves the 45-day publication target or the web fix target
 };
 
 enum class OperatorStatus { fixing, fixed, not_vulnerable };
@@ -49,6 +51,7 @@ struct CoordinatorCommand {
     std::optional<core::Timestamp> when{};  // publication date, converted from JST
     std::optional<domain::VendorState> vendor_state{};
     std::optional<OperatorStatus> operator_status{};
+    std::optional<int> days{};  // extend
     // The vendor participant the app resolved `text` to; vendor-level verbs need it.
     std::optional<std::int64_t> participant{};
 };
