@@ -53,6 +53,7 @@ bool needs_vendor(workflow::Verb verb, domain::Track track) {
         case Verb::cancel_publication:
         case Verb::allow_pre_notice:
         case Verb::direct_contact:
+        case Verb::relay:
             return true;
         case Verb::send_details:
         case Verb::unreachable:
@@ -98,6 +99,7 @@ Result<workflow::CaseSnapshot> CaseEngine::snapshot(const domain::Case& the_case
         if (p.role != Role::vendor) continue;
         workflow::VendorSnapshot v;
         v.participant = p.row_id;
+        v.relay = p.consent.direct_contact;
         if (!p.vendor_status.empty()) {
             const auto state = domain::parse_vendor_state(p.vendor_status);
             // Our own database is not trusted either: an unknown status stops the case.
@@ -325,10 +327,11 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
             if (!p) return p.error();
             if (*p) {
                 auto consent = (*p)->consent;
-                consent.direct_contact = true;
+                consent.direct_contact = direct->on;
                 s = store_.set_consent(direct->participant, consent);
             }
-            applied.effects.push_back("direct contact with vendor #" + std::to_string(direct->participant));
+            applied.effects.push_back(std::string(direct->on ? "relaying on" : "relaying off") + " for vendor #" +
+                                      std::to_string(direct->participant));
         } else if (const auto* replied = std::get_if<workflow::MarkReplied>(&command)) {
             s = store_.mark_replied(replied->participant, now);
         } else if (const auto* pre = std::get_if<workflow::AllowPreNotice>(&command)) {

@@ -212,6 +212,7 @@ Status Intake::process(std::int64_t row_id) {
         if (!automatic && sender_role &&
             (*sender_role == domain::Role::vendor || *sender_role == domain::Role::site_operator))
             mail.reading = read_reply(summary.text_body, *sender_role);
+        if (!automatic) mail.text = own_words(summary.text_body);
         if (!automatic && sender_role == domain::Role::discoverer) {
             const auto request = report::read_discoverer_request(summary.text_body);
             mail.asks_status = request.asks_status;

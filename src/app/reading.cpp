@@ -1,5 +1,6 @@
 #include "reading.hpp"
 
+#include "cvdbot/core/text.hpp"
 #include "cvdbot/report/report_form.hpp"
 #include "cvdbot/report/vendor_reply.hpp"
 
@@ -45,6 +46,25 @@ std::optional<workflow::ReplyReading> read_reply(std::string_view text, domain::
     }
     if (reply.publication_date) reading.wished_publication = reply.publication_date->to_iso() + " (JST)";
     return reading;
+}
+
+std::string own_words(std::string_view text) {
+    constexpr std::size_t kMax = 16 * 1024;
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size() && out.size() < kMax) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line == "-- ") break;
+        if (!line.empty() && line.front() == '>') continue;
+        out.append(line).push_back('\n');
+    }
+    if (out.size() > kMax) out.resize(kMax);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return core::sanitize_utf8(out);
 }
 
 domain::Consent consent_from_report(std::string_view text, domain::Consent current) {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <utility>
 
 #include "cvdbot/core/text.hpp"
@@ -20,7 +21,7 @@ struct Spelling {
 };
 
 // Longest spellings first so "committee publish" is not read as "committee" + junk.
-constexpr std::array<Spelling, 31> kSpellings{{
+constexpr std::array<Spelling, 32> kSpellings{{
     {Verb::committee_do_not_publish, "committee do-not-publish"},
     {Verb::committee_publish, "committee publish"},
     // The first spelling of a verb is its name; these are accepted too.
@@ -53,6 +54,7 @@ constexpr std::array<Spelling, 31> kSpellings{{
     {Verb::publish, "publish"},
     {Verb::close, "close"},
     {Verb::extend, "extend"},
+    {Verb::relay, "relay"},
 }};
 
 std::string collapse_spaces(std::string_view text) {
@@ -165,6 +167,16 @@ LineResult parse_line(const std::string& line) {
                                 rest + "\""};
                 c.text.clear();
                 return {c, ""};
+            }
+            case Verb::relay: {
+                const std::string lower_rest = core::to_lower_ascii(rest);
+                for (const auto& [word, on] : {std::pair{"on ", true}, std::pair{"off ", false}})
+                    if (lower_rest.rfind(word, 0) == 0 && rest.size() > std::strlen(word)) {
+                        c.flag = on;
+                        c.text = std::string(core::trim(rest.substr(std::strlen(word))));
+                        return {c, ""};
+                    }
+                return need("on or off and a vendor, e.g. relay on psirt@example.com");
             }
             case Verb::extend: {
                 const bool digits = !rest.empty() && rest.size() <= 3 &&

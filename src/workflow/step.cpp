@@ -184,6 +184,22 @@ core::Result<StepOutcome> on_correspondence(Ctx ctx, const CorrespondenceReceive
         ctx.clear_timers("operator_reminder_");
     if (mail.automatic) return std::move(ctx.out);
     if (mail.reading) on_reading(ctx, mail, *mail.reading);
+    if (!mail.text.empty() && domain::is_open(ctx.c.state)) {
+        // Both sides agreed: their words are passed on, each side only to the other.
+        const std::vector<std::pair<std::string, std::string>> relayed{{"relayed_text", mail.text}};
+        if (mail.sender_role == Role::discoverer) {
+            for (const auto& v : ctx.c.vendors)
+                if (v.relay) {
+                    ctx.send("relay_notice", Role::vendor, v.participant, relayed);
+                    ctx.audit("relayed", "from the discoverer to vendor #" + std::to_string(v.participant));
+                }
+        } else if (mail.sender_role == Role::vendor && mail.participant) {
+            if (const auto* v = detail::find_vendor(ctx.c, *mail.participant); v && v->relay) {
+                ctx.send("relay_notice", Role::discoverer, std::nullopt, relayed);
+                ctx.audit("relayed", "from vendor #" + std::to_string(v->participant) + " to the discoverer");
+            }
+        }
+    }
     if (mail.sender_role == Role::discoverer) {
         if (mail.asks_lift) {
             if (auto refused = attempt(ctx, [](Ctx sub) { return detail::on_lift_request(std::move(sub), false); }))
@@ -320,6 +336,7 @@ const std::vector<std::string>& template_names() {
     static const std::vector<std::string> names{"acknowledgment",
                                                 "missing_fields",
                                                 "status_reply",
+                                                "relay_notice",
                                                 "acceptance",
                                                 "rejection",
                                                 "handling_stopped",

@@ -165,7 +165,8 @@ core::Result<StepOutcome> on_product_command(Ctx ctx, const CoordinatorCommand& 
         cmd.verb == Verb::contact_vendor || cmd.verb == Verb::send_details ||
         cmd.verb == Verb::vendor_status || cmd.verb == Verb::unreachable ||
         cmd.verb == Verb::no_agreement || cmd.verb == Verb::cancel_publication ||
-        cmd.verb == Verb::allow_pre_notice || cmd.verb == Verb::direct_contact;
+        cmd.verb == Verb::allow_pre_notice || cmd.verb == Verb::direct_contact ||
+        cmd.verb == Verb::relay;
     if (needs_vendor) {
         if (!cmd.participant)
             return core::make_error(core::ErrorKind::invalid_input,
@@ -354,6 +355,13 @@ core::Result<StepOutcome> on_product_command(Ctx ctx, const CoordinatorCommand& 
             ctx.out.commands.push_back(AllowPreNotice{vendor->participant});
             ctx.send("pre_notice_allowed", Role::vendor, vendor->participant);
             return std::move(ctx.out);
+        case Verb::relay:
+            if (!*cmd.flag) {
+                ctx.out.commands.push_back(SetDirectContact{vendor->participant, false});
+                ctx.audit("relay_off", vendor_label(vendor->participant));
+                return std::move(ctx.out);
+            }
+            [[fallthrough]];
         case Verb::direct_contact:
             if (!open_path) return refuse(c, name);
             ctx.out.commands.push_back(SetDirectContact{vendor->participant});

@@ -42,3 +42,11 @@ TEST_CASE("An operator's fixed report; report forms give kind, missing fields an
     const auto consent = app::consent_from_report("Credit: yes\nCredit name: Taro\n", {});
     CHECK(consent.credit);
 }
+
+TEST_CASE("Own words: quotes and signature dropped, bounded, valid UTF-8") {
+    CHECK(app::own_words("Yes, both pages.\r\n\r\n> On Monday you wrote:\r\n> details\r\n-- \r\nPSIRT\r\n") ==
+          "Yes, both pages.");
+    CHECK(app::own_words(std::string(40000, 'a')).size() == 16 * 1024);
+    CHECK(app::own_words("bad \xff byte") != "bad \xff byte");
+    CHECK(app::own_words("> only a quote\n").empty());
+}

@@ -284,6 +284,29 @@ class Workflow(ScenarioCase):
         self.expect_one("discoverer", japanese=False)
         self.assertEqual(self.state(), "fix_reported")
 
+    def test_relaying_between_discoverer_and_vendor_once_both_agreed(self):
+        self.open_case()
+        self.do(T0, "accept", ";", "track", "product")
+        self.run_at(T0)
+        acceptance = self.new_mail("discoverer", 1)[0]
+        self.contact_vendor()
+        self.do(T0, "send", "details", addr("vendor"), ";", "relay", "on", addr("vendor"))
+        self.run_at(T0)
+        self.new_mail("vendor", 2)  # the details and the notice that relaying is on
+        self.new_mail("discoverer", 1)
+        self.reply("discoverer", acceptance, "Does the fix cover the admin page too?\n\n-- \nTaro\n",
+                   display="Test Discoverer")
+        self.run_at("2026-12-02T01:00:00Z")
+        passed = self.expect_one("vendor", body_has=["Does the fix cover the admin page too?"],
+                                 body_lacks=[addr("discoverer"), "Taro"])
+        self.reply("vendor", passed, "Yes, both pages are fixed in 1.3.\n")
+        self.run_at("2026-12-03T01:00:00Z")
+        self.expect_one("discoverer", body_has=["Yes, both pages are fixed in 1.3."], body_lacks=[addr("vendor")])
+        self.do("2026-12-04T01:00:00Z", "relay", "off", addr("vendor"))
+        self.reply("discoverer", acceptance, "Thanks!\n", display="Test Discoverer")
+        self.run_at("2026-12-04T01:00:00Z")
+        self.expect_none("vendor")
+
     def test_rejected_report(self):
         self.open_case()
         self.do(T0, "reject", "this is expected behaviour, not a vulnerability")

@@ -66,6 +66,9 @@ inline void apply(CaseSnapshot& c, const StepOutcome& o) {
         } else if (const auto* r = std::get_if<MarkReplied>(&cmd)) {
             for (auto& v : c.vendors)
                 if (v.participant == r->participant) v.replied = true;
+        } else if (const auto* d = std::get_if<SetDirectContact>(&cmd)) {
+            for (auto& v : c.vendors)
+                if (v.participant == d->participant) v.relay = d->on;
         } else if (const auto* a = std::get_if<AllowPreNotice>(&cmd)) {
             for (auto& v : c.vendors)
                 if (v.participant == a->participant) v.pre_notice_allowed = true;

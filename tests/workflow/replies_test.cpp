@@ -137,3 +137,30 @@ TEST_CASE("The discoverer's status inquiry and lift request") {
     bounce.asks_status = true;
     CHECK(commands_of<SendTemplate>(run(d, bounce, r, kStart)).empty());
 }
+
+TEST_CASE("Relaying, once both sides agreed: each side's words go to the other only") {
+    rules::RuleSet r;
+    auto c = details_sent(r);
+    CorrespondenceReceived from_discoverer{"d@x.test", Role::discoverer, false, std::nullopt};
+    from_discoverer.text = "Does the fix cover the admin page too?";
+    CHECK(commands_of<SendTemplate>(run(c, from_discoverer, r, kStart)).empty());  // not agreed: nothing passed on
+
+    run(c, order("relay on A", kA), r, kStart);
+    CHECK(c.vendors[0].relay);
+    auto passed = run(c, from_discoverer, r, kStart);
+    REQUIRE(commands_of<SendTemplate>(passed).size() == 1);
+    const auto relayed = commands_of<SendTemplate>(passed)[0];
+    CHECK(relayed.template_name == "relay_notice");
+    CHECK(relayed.participant == kA);
+    CHECK(relayed.variables.at(0).second == from_discoverer.text);
+
+    auto from_vendor = vendor_reply({});
+    from_vendor.reading.reset();
+    from_vendor.text = "Yes, both pages.";
+    CHECK(sends(run(c, from_vendor, r, kStart), "relay_notice", Role::discoverer));
+
+    run(c, order("relay off A", kA), r, kStart);
+    CHECK_FALSE(c.vendors[0].relay);
+    CHECK(commands_of<SendTemplate>(run(c, from_vendor, r, kStart)).empty());
+    CHECK_FALSE(parse_commands("relay maybe A").errors.empty());
+}

@@ -40,6 +40,7 @@ enum class Verb {
     note,            // note TEXT
     set_start_date,  // set start-date YYYY-MM-DD [HH:MM]   (JST) — corrects the 起算日
     extend,          // extend DAYS   — moves the 45-day publication target or the web fix target
+    relay,           // relay on|off VENDOR   — pass mail between discoverer and vendor (both agreed)
 };
 
 enum class OperatorStatus { fixing, fixed, not_vulnerable };
@@ -52,6 +53,7 @@ struct CoordinatorCommand {
     std::optional<domain::VendorState> vendor_state{};
     std::optional<OperatorStatus> operator_status{};
     std::optional<int> days{};  // extend
+    std::optional<bool> flag{};  // relay on|off
     // The vendor participant the app resolved `text` to; vendor-level verbs need it.
     std::optional<std::int64_t> participant{};
 };

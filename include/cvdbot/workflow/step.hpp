@@ -51,6 +51,8 @@ struct CorrespondenceReceived {
     // The discoverer asks how the case stands / asks to lift non-disclosure.
     bool asks_status = false;
     bool asks_lift = false;
+    // Their own words (quotes and signature removed), passed on where relaying is on.
+    std::string text{};
 };
 
 // One parsed command line. `from_coordinator` is true only when the app verified a good
@@ -128,9 +130,11 @@ struct SetPublicationDate {
     std::optional<core::Timestamp> when;
 };
 
-// Both sides agreed to write to each other directly: the app turns relaying off.
+// Both sides agreed to exchange mail through the bot: relaying between the discoverer and
+// this vendor is turned on (or off again).
 struct SetDirectContact {
     std::int64_t participant = 0;
+    bool on = true;
 };
 
 // A vendor answered for the first time: remember it (reminders no longer apply).
@@ -154,6 +158,7 @@ struct VendorSnapshot {
     domain::VendorState state = domain::VendorState::pending;
     bool replied = false;  // has answered at least once (stops reminders)
     bool pre_notice_allowed = false;
+    bool relay = false;  // mail between this vendor and the discoverer is passed on
 };
 
 struct ArmedTimer {
