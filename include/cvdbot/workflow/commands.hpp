@@ -38,9 +38,20 @@ enum class Verb {
     operator_status,  // operator-status fixing|fixed|not-vulnerable
     close,
     note,  // note TEXT
+    advisory_fact,  // a fact of the public advisory (cve, cvss, advisory title ja ...): advisory_commands.cpp
 };
 
 enum class OperatorStatus { fixing, fixed, not_vulnerable };
+
+// One fact for the public advisory, parsed for shape only; the app checks the value (a CVE id,
+// a CVSS vector, a version range) when it records it. Lists (cve, reference, affected) add or,
+// with `remove`, take away; every other fact is replaced.
+struct AdvisoryFactCommand {
+    std::string name;   // advisory_id, title, cve, cvss31, affected, vendor_statement, revision, ...
+    std::string lang;   // "ja", "en", or "" for facts without language
+    std::string value;  // as written; list parts are separated by " | "
+    bool remove = false;
+};
 
 struct CoordinatorCommand {
     Verb verb = Verb::note;
@@ -51,6 +62,7 @@ struct CoordinatorCommand {
     std::optional<OperatorStatus> operator_status{};
     // The vendor participant the app resolved `text` to; vendor-level verbs need it.
     std::optional<std::int64_t> participant{};
+    std::optional<AdvisoryFactCommand> fact{};  // Verb::advisory_fact
 };
 
 struct CommandLine {
