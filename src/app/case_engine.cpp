@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "advisory_facts.hpp"
 #include "cvdbot/core/hash.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/mail/address.hpp"
@@ -330,6 +331,10 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
             s = store_.mark_replied(replied->participant, now);
         } else if (const auto* pre = std::get_if<workflow::AllowPreNotice>(&command)) {
             s = store_.allow_pre_notice(pre->participant);
+        } else if (const auto* fact = std::get_if<workflow::RecordAdvisoryFact>(&command)) {
+            auto done = record_advisory_fact(store_, case_row, fact->fact, config_.advisory, now);
+            if (!done) return done.error();
+            applied.effects.push_back(*done);
         }
         if (!s) return s.error();
     }

@@ -38,5 +38,6 @@ void add_mail_commands(Cli& cli);
 void add_vendor_commands(Cli& cli);
 void add_key_commands(Cli& cli);
 void add_template_commands(Cli& cli);
+void add_advisory_commands(Cli& cli);
 
 }  // namespace cvd::app
