@@ -55,24 +55,15 @@ core::Result<Loaded> load(Cli& cli, const AdvisoryOptions& options) {
     if (!config) return config.error();
     auto store = cli.store();
     if (!store) return store.error();
-    const auto id = core::parse_case_id(options.case_id);
-    if (!id)
-        return core::make_error(core::ErrorKind::invalid_input,
-                                "'" + options.case_id + "' is not a case id (expected e.g. CVD#2026-0001)");
-    auto the_case = (*store)->find_case(*id);
+    auto the_case = case_argument(**store, options.case_id);
     if (!the_case) return the_case.error();
-    if (!*the_case) return core::make_error(core::ErrorKind::not_found, "no case " + id->str());
-    auto now = core::SystemClock().now();
-    if (!options.now.empty()) {
-        const auto parsed = core::parse_iso8601(options.now);
-        if (!parsed) return core::make_error(core::ErrorKind::invalid_input, "--now '" + options.now + "' is not ISO 8601");
-        now = *parsed;
-    }
-    auto credit = credit_name(**config, **store, **the_case, now);
+    auto now = now_option(options.now);
+    if (!now) return now.error();
+    auto credit = credit_name(**config, **store, *the_case, *now);
     if (!credit) return credit.error();
-    auto facts = load_advisory(**store, **the_case, (*config)->advisory, *credit);
+    auto facts = load_advisory(**store, *the_case, (*config)->advisory, *credit);
     if (!facts) return facts.error();
-    return Loaded{**the_case, std::move(*facts), now};
+    return Loaded{*the_case, std::move(*facts), *now};
 }
 
 core::Result<advisory::Lang> lang_of(const std::string& text) {
