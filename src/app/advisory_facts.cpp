@@ -240,4 +240,21 @@ core::Result<advisory::AdvisoryFacts> load_advisory(store::Store& store, const d
     return f;
 }
 
+core::Result<std::string> advisory_draft(store::Store& store, const domain::Case& the_case,
+                                         const AdvisoryConfig& config, const std::string& credit_name) {
+    auto facts = load_advisory(store, the_case, config, credit_name);
+    if (!facts) return facts.error();
+    std::string out = "Draft advisory / 公表文案 " + (facts->advisory_id.empty() ? the_case.id.str() : facts->advisory_id) + "\n";
+    for (auto lang : {advisory::Lang::ja, advisory::Lang::en}) {
+        out += "\n===== " + std::string(advisory::to_string(lang)) + " =====\n";
+        auto text = advisory::render_text(*facts, lang);
+        out += text ? *text : "(not yet: " + text.error().message + ")\n";
+    }
+    const auto problems = advisory::validate(*facts);
+    out += "\n===== missing before export / 公表前に必要な情報 =====\n";
+    if (problems.empty()) out += "(none: text, CSAF and CVE records can be exported)\n";
+    for (const auto& p : problems) out += "- " + p.fact + ": " + p.message + "\n";
+    return out;
+}
+
 }  // namespace cvd::app

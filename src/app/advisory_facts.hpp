@@ -25,4 +25,9 @@ core::Result<std::string> record_advisory_fact(store::Store& store, std::int64_t
 core::Result<advisory::AdvisoryFacts> load_advisory(store::Store& store, const domain::Case& the_case,
                                                     const AdvisoryConfig& config, const std::string& credit_name);
 
+// The draft for the coordinators' review: the text in both languages as far as the facts go,
+// and what is still missing for each output.
+core::Result<std::string> advisory_draft(store::Store& store, const domain::Case& the_case,
+                                         const AdvisoryConfig& config, const std::string& credit_name);
+
 }  // namespace cvd::app

@@ -9,6 +9,7 @@
 //   affected [remove] VENDOR | PRODUCT | VERSIONS [| FIXED-VERSION]
 //   reference [remove] URL [TITLE]
 //   vendor-statement VENDOR | affected|not-affected|fixed|under-investigation [| ja|en TEXT]
+//   advisory draft       (the draft in both languages, and what is missing, to the coordinators)
 #include "advisory_commands.hpp"
 
 #include <array>
@@ -68,10 +69,11 @@ std::optional<AdvisoryFactCommand> parse_advisory_fact(const std::string& line, 
     if (verb == "advisory") {
         verb = first_word(rest, rest);
         if (one_of(kTextFacts, verb)) return text_fact(verb, rest, error);
+        if (verb == "draft" && rest.empty()) return AdvisoryFactCommand{"draft", "", ""};
         if (verb == "published" && !rest.empty()) return AdvisoryFactCommand{"published", "", rest};
         if (verb == "revision" && rest.find(' ') != std::string::npos) return AdvisoryFactCommand{"revision", "", rest};
         error = "advisory needs title, overview, description, impact, solution, workaround or credit with ja|en "
-                "and the text; or published DATE; or revision DATE SUMMARY-JA | SUMMARY-EN";
+                "and the text; or published DATE; or revision DATE SUMMARY-JA | SUMMARY-EN; or draft";
         return std::nullopt;
     }
     if (one_of(kBareTextFacts, verb)) return text_fact(verb, rest, error);

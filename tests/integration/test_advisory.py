@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 
-from mailtest import SOURCE_DIR, CvdbotTestCase, addr, report, send, wait_count
+from mailtest import SOURCE_DIR, CvdbotTestCase, addr, messages, report, send, text_of, wait_count
 from test_workflow import CASE
 
 T0 = "2026-12-01T01:00:00Z"
@@ -38,7 +38,8 @@ class Advisory(CvdbotTestCase):
     def setUp(self):
         super().setUp()
         with open(self.config, "a") as f:
-            f.write('[advisory]\ncna_org_id = "00000000-0000-4000-8000-000000000001"  # a test UUID\n')
+            f.write(f'[coordinators]\naddresses = ["{addr("coordinator")}"]\n'
+                    '[advisory]\ncna_org_id = "00000000-0000-4000-8000-000000000001"  # a test UUID\n')
 
     def tearDown(self):
         subprocess.run(["gpgconf", "--homedir", os.path.join(self.work, "gnupg"), "--kill", "gpg-agent"],
@@ -104,6 +105,14 @@ class Advisory(CvdbotTestCase):
         self.assertIn("cve needs", self.do("2027-01-10T01:00:00Z", "cve", check=False).stdout)
         self.do("2027-01-10T01:00:00Z", "cve", "CVE-2027-12345")
         self.assertIn("ready", self.advisory("show", CASE).stdout)
+        # The draft in both languages goes to the coordinators for review.
+        self.assertIn("advisory draft sent", self.do("2027-01-10T02:00:00Z", "advisory", "draft").stdout)
+        self.run_at("2027-01-10T02:00:00Z")
+        wait_count("coordinator", 1)
+        draft = text_of(messages("coordinator")[-1])
+        for fact in ["JVN#12345678", "===== ja =====", "===== en =====", "基本値 7.2", "Taro Yamada",
+                     "(none: text, CSAF and CVE records can be exported)"]:
+            self.assertIn(fact, draft)
 
         self.run_at("2027-01-15T01:00:00Z")
         self.assertEqual(self.state(), "published")

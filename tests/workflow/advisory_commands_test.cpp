@@ -46,11 +46,12 @@ TEST_CASE("Advisory fact commands parse into name, language and value") {
     CHECK(fact_of("advisory published 2027-01-15").name == "published");
     CHECK(fact_of("advisory revision 2027-02-01 製品情報を更新 | Updated product information").name == "revision");
     CHECK(fact_of("vendor-statement Example | fixed | en Fixed in 2.3.2.").name == "vendor_statement");
+    CHECK(fact_of("advisory draft").name == "draft");
 }
 
 TEST_CASE("Advisory fact commands written wrongly say what they need") {
     for (const char* line : {"advisory title fr Titre", "advisory title ja", "advisory frobnicate ja x",
-                             "cve", "cvss 3.1 AV:N", "advisory-id", "cwe", "affected", "vendor-statement Example"}) {
+                             "cve", "cvss 3.1 AV:N", "advisory draft now", "advisory-id", "cwe", "affected", "vendor-statement Example"}) {
         INFO(line);
         auto parsed = parse_commands(line);
         CHECK(parsed.commands.empty());
