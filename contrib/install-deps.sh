@@ -9,6 +9,7 @@ PACKAGES=(
     libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev catch2 nlohmann-json3-dev libmstch-dev
     libtomlplusplus-dev libcli11-dev libicu-dev
     python3 curl clang libclang-rt-14-dev
+    nodejs npm
     dovecot-core dovecot-imapd dovecot-lmtpd postfix
 )
 

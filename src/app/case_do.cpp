@@ -39,19 +39,10 @@ core::Status case_do(Cli& cli, const CaseDoOptions& options) {
     auto keyring = crypto::Keyring::open(keyring_settings(**config));
     if (!keyring) return keyring.error();
     if (auto key = keyring->ensure_bot_key(); !key) return key.error();
-    const auto id = core::parse_case_id(options.case_id);
-    if (!id)
-        return core::make_error(core::ErrorKind::invalid_input,
-                                "'" + options.case_id + "' is not a case id (expected e.g. CVD#2026-0001)");
-    auto the_case = (*store)->find_case(*id);
+    auto the_case = case_argument(**store, options.case_id);
     if (!the_case) return the_case.error();
-    if (!*the_case) return core::make_error(core::ErrorKind::not_found, "no case " + id->str());
-    auto now = core::SystemClock().now();
-    if (!options.now.empty()) {
-        const auto parsed = core::parse_iso8601(options.now);
-        if (!parsed) return core::make_error(core::ErrorKind::invalid_input, "--now '" + options.now + "' is not ISO 8601");
-        now = *parsed;
-    }
+    auto now = now_option(options.now);
+    if (!now) return now.error();
     // Several commands may be given at once, separated by ';'.
     std::string text;
     for (const auto& word : options.words) {
@@ -64,7 +55,7 @@ core::Status case_do(Cli& cli, const CaseDoOptions& options) {
     }
     StoreKeyBindings bindings(**store);
     CaseEngine engine(**store, *templates, *rules, **config, OutgoingCrypto{&*keyring, &bindings, false});
-    auto transcript = engine.run_commands(**the_case, text, true, Cause{"cli:" + local_user(), std::nullopt, {}}, now);
+    auto transcript = engine.run_commands(*the_case, text, true, Cause{"cli:" + local_user(), std::nullopt, {}}, *now);
     if (!transcript) return transcript.error();
     std::cout << transcript->text();
     if (!transcript->all_done())

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "advisory_facts.hpp"
 #include "cvdbot/core/hash.hpp"
 #include "cvdbot/crypto/key_bindings.hpp"
 #include "cvdbot/core/text.hpp"
@@ -336,6 +337,23 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
             s = store_.mark_replied(replied->participant, now);
         } else if (const auto* pre = std::get_if<workflow::AllowPreNotice>(&command)) {
             s = store_.allow_pre_notice(pre->participant);
+        } else if (const auto* fact = std::get_if<workflow::RecordAdvisoryFact>(&command);
+                   fact && fact->fact.name == "draft") {
+            // The draft goes to the coordinators like any notice (encrypted to their keys).
+            std::string credit;
+            auto people = store_.participants(case_row);
+            if (!people) return people.error();
+            for (const auto& p : *people)
+                if (p.role == Role::discoverer)
+                    if (auto vars = case_variables(*the_case, p, nullptr, now); vars) credit = (*vars)["credit_name"];
+            auto draft = advisory_draft(store_, *the_case, config_.advisory, credit);
+            if (!draft) return draft.error();
+            s = notify_coordinators(*the_case, *draft, cause, now);
+            applied.effects.push_back("advisory draft sent to the coordinators");
+        } else if (fact) {
+            auto done = record_advisory_fact(store_, case_row, fact->fact, config_.advisory, now);
+            if (!done) return done.error();
+            applied.effects.push_back(*done);
         }
         if (!s) return s.error();
     }

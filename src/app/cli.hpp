@@ -31,6 +31,11 @@ private:
     std::unique_ptr<store::Store> store_;
 };
 
+// The case an argument names ("CVD#2026-0001"), with a message a person can act on.
+core::Result<domain::Case> case_argument(store::Store& store, const std::string& case_id);
+// The --now option of commands tests drive: empty means the system clock.
+core::Result<core::Timestamp> now_option(const std::string& iso);
+
 void add_run_command(Cli& cli);
 void add_case_commands(Cli& cli);
 void add_case_do_command(Cli& cli, CLI::App& case_cmd);
@@ -38,5 +43,6 @@ void add_mail_commands(Cli& cli);
 void add_vendor_commands(Cli& cli);
 void add_key_commands(Cli& cli);
 void add_template_commands(Cli& cli);
+void add_advisory_commands(Cli& cli);
 
 }  // namespace cvd::app

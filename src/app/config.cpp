@@ -77,11 +77,14 @@ Status check_url(const std::string& source, const toml::table& table, const std:
 
 }  // namespace
 
+// In advisory_config.cpp.
+Status read_advisory_config(const std::string& source, const toml::table& root, AdvisoryConfig& out);
+
 Result<Config> parse_config(std::string_view toml_text, const std::string& source, const std::filesystem::path& base_dir) {
     auto parsed = core::toml_parse(toml_text, source);
     if (!parsed) return parsed.error();
     const toml::table& root = *parsed;
-    if (auto s = core::toml_only_known_keys(source, root, "", {"imap", "smtp", "bot", "paths", "daemon", "coordinators", "crypto"}); !s)
+    if (auto s = core::toml_only_known_keys(source, root, "", {"imap", "smtp", "bot", "paths", "daemon", "coordinators", "crypto", "advisory"}); !s)
         return s.error();
     Reader read{source, base_dir};
     Config config;
@@ -216,6 +219,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
             config.crypto.key_validity_days = static_cast<int>(*value);
         }
     }
+    if (auto s = read_advisory_config(source, root, config.advisory); !s) return s.error();
     return config;
 }
 

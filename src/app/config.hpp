@@ -40,6 +40,16 @@ struct CryptoConfig {
     int key_validity_days = 0;              // of a generated bot key; 0 = never expires
 };
 
+// [advisory]: who publishes the advisories and CVE records (advisory_config.cpp).
+struct AdvisoryConfig {
+    std::string publisher_name = "JPCERT/CC";
+    std::string publisher_namespace = "https://www.jpcert.or.jp/";
+    std::string cna_org_id;  // the CNA's UUID at the CVE Program; CVE records need it
+    std::string cna_short_name = "jpcert";
+    std::string id_pattern = "^JVN(VU)?#[0-9]{8}$";
+    std::string advisory_url_base = "https://jvn.jp/";
+};
+
 struct Config {
     ImapConfig imap;
     SmtpConfig smtp;
@@ -52,6 +62,7 @@ struct Config {
     // a registered signing key).
     std::vector<std::string> coordinators;
     CryptoConfig crypto;
+    AdvisoryConfig advisory;
 };
 
 core::Result<Config> load_config(const std::filesystem::path& path);

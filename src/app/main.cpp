@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     cvd::app::add_vendor_commands(cli);
     cvd::app::add_key_commands(cli);
     cvd::app::add_template_commands(cli);
+    cvd::app::add_advisory_commands(cli);
 
     try {
         CLI11_PARSE(cli.app, argc, argv);

@@ -9,7 +9,7 @@ namespace cvd::store {
 
 namespace {
 
-constexpr std::array<const char*, 5> kMigrations{
+constexpr std::array<const char*, 6> kMigrations{
     // 1: the walking skeleton's case file.
     R"sql(
 CREATE TABLE mailbox_state (
@@ -239,7 +239,48 @@ CREATE TABLE command_mail (
 );
 CREATE INDEX timers_by_name ON timers(case_id, name) WHERE state = 'armed';
 )sql",
-    // 5: confidential messages held until the recipient has a key (never sent in plaintext).
+    // 5: the facts of the public advisory, set by coordinators' commands (see advisory.cpp):
+    // one value per (name, language), lists (CVE ids, references, affected products), each
+    // vendor's own statement, and the revision history.
+    R"sql(
+CREATE TABLE advisory_facts (
+    case_id    INTEGER NOT NULL REFERENCES cases(id),
+    name       TEXT NOT NULL,
+    lang       TEXT NOT NULL DEFAULT '' CHECK (lang IN ('', 'ja', 'en')),
+    value      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (case_id, name, lang)
+);
+CREATE TABLE advisory_items (
+    id       INTEGER PRIMARY KEY,
+    case_id  INTEGER NOT NULL REFERENCES cases(id),
+    kind     TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    added_at INTEGER NOT NULL,
+    UNIQUE (case_id, kind, value)
+);
+CREATE TABLE advisory_vendor_statements (
+    id             INTEGER PRIMARY KEY,
+    case_id        INTEGER NOT NULL REFERENCES cases(id),
+    vendor         TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    statement_ja   TEXT NOT NULL DEFAULT '',
+    statement_en   TEXT NOT NULL DEFAULT '',
+    stated_at      INTEGER NOT NULL,
+    participant_id INTEGER REFERENCES participants(id),
+    UNIQUE (case_id, vendor)
+);
+CREATE TABLE advisory_revisions (
+    id         INTEGER PRIMARY KEY,
+    case_id    INTEGER NOT NULL REFERENCES cases(id),
+    number     INTEGER NOT NULL,
+    date       TEXT NOT NULL,
+    summary_ja TEXT NOT NULL DEFAULT '',
+    summary_en TEXT NOT NULL DEFAULT '',
+    UNIQUE (case_id, number)
+);
+)sql",
+    // 6: confidential messages held until the recipient has a key (never sent in plaintext).
     R"sql(
 CREATE TABLE held_messages (
     id             INTEGER PRIMARY KEY,

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <utility>
 
+#include "advisory_commands.hpp"
 #include "cvdbot/core/text.hpp"
 
 namespace cvd::workflow {
@@ -83,6 +84,13 @@ struct LineResult {
 
 LineResult parse_line(const std::string& line) {
     const std::string lower = core::to_lower_ascii(line);
+    std::string advisory_error;
+    if (auto fact = detail::parse_advisory_fact(line, advisory_error)) {
+        const std::string shown = fact->name + (fact->remove ? " remove" : "") +
+                                  (fact->lang.empty() ? "" : " " + fact->lang) + " " + fact->value;
+        return {CoordinatorCommand{.verb = Verb::advisory_fact, .text = shown, .fact = std::move(*fact)}, ""};
+    }
+    if (!advisory_error.empty()) return {std::nullopt, advisory_error};
     if (lower == "note" || lower.rfind("note ", 0) == 0)
         return {CoordinatorCommand{Verb::note, std::string(core::trim(line.substr(4)))}, ""};
     for (const auto& s : kSpellings) {
@@ -258,6 +266,7 @@ ParsedCommands parse_commands(std::string_view text) {
 }
 
 std::string_view to_string(Verb verb) {
+    if (verb == Verb::advisory_fact) return "advisory";
     for (const auto& s : kSpellings)
         if (s.verb == verb) return s.words;
     return "note";

@@ -284,6 +284,12 @@ core::Result<StepOutcome> on_intake_command(Ctx ctx, const CoordinatorCommand& c
                 }
             return detail::refuse(c, "extend", "no publication or fix target is running");
         }
+        case Verb::advisory_fact:
+            // Facts for the advisory may be gathered in any state; they change no state.
+            if (!cmd.fact) return core::make_error(core::ErrorKind::internal, "advisory command without its fact");
+            ctx.out.commands.push_back(RecordAdvisoryFact{*cmd.fact});
+            ctx.audit("advisory_fact", cmd.text);
+            return std::move(ctx.out);
         default:
             break;
     }

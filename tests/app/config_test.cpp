@@ -69,3 +69,20 @@ TEST_CASE("Passwords may come from a file, but not from both places") {
                Contains("either password or password_file"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("The advisory section names the publisher, the CNA and the advisory id scheme") {
+    auto config = parse_config(kMinimal, "cvdbot.toml", ".");
+    REQUIRE(config.ok());
+    CHECK(config->advisory.publisher_name == "JPCERT/CC");
+    CHECK(config->advisory.id_pattern == "^JVN(VU)?#[0-9]{8}$");
+    CHECK(config->advisory.cna_org_id.empty());
+    config = parse_config(kMinimal + "[advisory]\ncna_org_id = \"00000000-0000-4000-8000-000000000001\"\n"
+                                     "id_pattern = \"^CVD-[0-9]{4}-[0-9]{3}$\"\n",
+                          "cvdbot.toml", ".");
+    REQUIRE(config.ok());
+    CHECK(config->advisory.cna_org_id == "00000000-0000-4000-8000-000000000001");
+    CHECK_THAT(error_of(kMinimal + "[advisory]\ncna_org_id = \"jpcert\"\n"),
+               Contains("cvdbot.toml:10: advisory.cna_org_id: must be the CNA's UUID"));
+    CHECK_THAT(error_of(kMinimal + "[advisory]\nid_pattern = \"(\"\n"), Contains("advisory.id_pattern"));
+    CHECK_THAT(error_of(kMinimal + "[advisory]\npublisher = \"x\"\n"), Contains("advisory.publisher: unknown key"));
+}

@@ -455,3 +455,40 @@ TEST_CASE("Held confidential messages wait per participant and are released once
     db.exec("UPDATE held_messages SET variables = '{\"not\": \"pairs\"}' WHERE released_at IS NULL");
     CHECK_FALSE(s.held_messages().ok());
 }
+
+TEST_CASE("Advisory facts, lists, vendor statements and revisions are kept per case") {
+    TempDb db;
+    auto s = open_store(db);
+    auto c = s.create_case("CVD", kNow, "");
+    REQUIRE(c.ok());
+    const auto id = c->row_id;
+    REQUIRE(s.set_advisory_fact(id, {"title", "ja", "最初"}, kNow).ok());
+    REQUIRE(s.set_advisory_fact(id, {"title", "ja", "タイトル"}, kNow).ok());
+    REQUIRE(s.set_advisory_fact(id, {"cwe", "", "CWE-79"}, kNow).ok());
+    REQUIRE(s.set_advisory_fact(id, {"cvss31", "", "x"}, kNow).ok());
+    REQUIRE(s.set_advisory_fact(id, {"cvss31", "", ""}, kNow).ok());  // removed
+    CHECK_FALSE(s.set_advisory_fact(id, {"title", "fr", "x"}, kNow).ok());
+    CHECK(*s.add_advisory_item(id, {"cve", "CVE-2027-12345"}, kNow));
+    CHECK_FALSE(*s.add_advisory_item(id, {"cve", "CVE-2027-12345"}, kNow));
+    CHECK(*s.add_advisory_item(id, {"cve", "CVE-2027-12346"}, kNow));
+    CHECK(*s.remove_advisory_item(id, {"cve", "CVE-2027-12346"}));
+    REQUIRE(s.set_vendor_statement(id, {"Example", "affected", "日本語", "", 1, std::nullopt}).ok());
+    REQUIRE(s.set_vendor_statement(id, {"Example", "fixed", "", "English", 2, std::nullopt}).ok());
+    CHECK(*s.add_advisory_revision(id, {0, "2027-01-15", "公開", "Initial release"}) == 1);
+    CHECK(*s.add_advisory_revision(id, {0, "2027-02-01", "更新", "Updated"}) == 2);
+
+    auto record = s.advisory(id);
+    REQUIRE(record.ok());
+    REQUIRE(record->facts.size() == 2);
+    CHECK(record->facts[0].name == "cwe");
+    CHECK(record->facts[1].value == "タイトル");
+    REQUIRE(record->items.size() == 1);
+    CHECK(record->items[0].value == "CVE-2027-12345");
+    REQUIRE(record->statements.size() == 1);
+    CHECK(record->statements[0].status == "fixed");
+    CHECK(record->statements[0].statement_ja == "日本語");
+    CHECK(record->statements[0].statement_en == "English");
+    REQUIRE(record->revisions.size() == 2);
+    CHECK(record->revisions[1].number == 2);
+    CHECK(record->revisions[1].summary_en == "Updated");
+}

@@ -11,6 +11,7 @@
 
 #include "cvdbot/core/case_id.hpp"
 #include "cvdbot/core/result.hpp"
+#include "cvdbot/store/advisory_records.hpp"
 #include "cvdbot/store/records.hpp"
 
 namespace cvd::store {
@@ -130,6 +131,19 @@ public:
     // Waiting messages: all of them, or one participant's.
     core::Result<std::vector<HeldMessage>> held_messages(std::optional<std::int64_t> participant_row_id = std::nullopt);
     core::Status release_held(std::int64_t held_row_id, core::Timestamp now);
+
+    // --- advisory facts (see advisory.cpp) ---
+    // Sets one fact; an empty value removes it.
+    core::Status set_advisory_fact(std::int64_t case_row_id, const AdvisoryFactRecord& fact, core::Timestamp now);
+    // Adds to a list; false when the same value is on it already.
+    core::Result<bool> add_advisory_item(std::int64_t case_row_id, const AdvisoryItemRecord& item, core::Timestamp now);
+    // false when it was not on the list.
+    core::Result<bool> remove_advisory_item(std::int64_t case_row_id, const AdvisoryItemRecord& item);
+    // Replaces the vendor's statement; a text left empty keeps the one on record.
+    core::Status set_vendor_statement(std::int64_t case_row_id, const VendorStatementRecord& statement);
+    // Appends the next revision and returns its number (1 for the first publication).
+    core::Result<int> add_advisory_revision(std::int64_t case_row_id, const AdvisoryRevisionRecord& revision);
+    core::Result<AdvisoryRecord> advisory(std::int64_t case_row_id);
 
     // --- views ---
     core::Result<std::vector<StoredMessage>> case_messages(std::int64_t case_row_id);

@@ -41,9 +41,20 @@ enum class Verb {
     set_start_date,  // set start-date YYYY-MM-DD [HH:MM]   (JST) — corrects the 起算日
     extend,          // extend DAYS   — moves the 45-day publication target or the web fix target
     relay,           // relay on|off VENDOR   — pass mail between discoverer and vendor (both agreed)
+    advisory_fact,  // a fact of the public advisory (cve, cvss, advisory title ja ...): advisory_commands.cpp
 };
 
 enum class OperatorStatus { fixing, fixed, not_vulnerable };
+
+// One fact for the public advisory, parsed for shape only; the app checks the value (a CVE id,
+// a CVSS vector, a version range) when it records it. Lists (cve, reference, affected) add or,
+// with `remove`, take away; every other fact is replaced.
+struct AdvisoryFactCommand {
+    std::string name;   // advisory_id, title, cve, cvss31, affected, vendor_statement, revision, ...
+    std::string lang;   // "ja", "en", or "" for facts without language
+    std::string value;  // as written; list parts are separated by " | "
+    bool remove = false;
+};
 
 struct CoordinatorCommand {
     Verb verb = Verb::note;
@@ -56,6 +67,7 @@ struct CoordinatorCommand {
     std::optional<bool> flag{};  // relay on|off
     // The vendor participant the app resolved `text` to; vendor-level verbs need it.
     std::optional<std::int64_t> participant{};
+    std::optional<AdvisoryFactCommand> fact{};  // Verb::advisory_fact
 };
 
 struct CommandLine {

@@ -147,10 +147,15 @@ struct AllowPreNotice {
     std::int64_t participant = 0;
 };
 
+// A coordinator set a fact of the public advisory: recorded, no change of state.
+struct RecordAdvisoryFact {
+    AdvisoryFactCommand fact;
+};
+
 using Command =
     std::variant<OpenCase, SendTemplate, RecordAudit, SetTimer, ClearTimer, SetVendorStatus,
                  NotifyCoordinator, SetStartDate, SetTrack, SetPublicationDate, SetDirectContact,
-                 MarkReplied, AllowPreNotice>;
+                 MarkReplied, AllowPreNotice, RecordAdvisoryFact>;
 
 // --- state --------------------------------------------------------------------------
 struct VendorSnapshot {
