@@ -14,6 +14,7 @@
 #include "cvdbot/workflow/calendar.hpp"
 #include "cvdbot/workflow/commands.hpp"
 #include "language.hpp"
+#include "reply_guard.hpp"
 
 namespace cvd::app {
 
@@ -354,6 +355,13 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
             // Only the message's own sender gets a reply in its thread.
             const bool answering = cause.reply.answering && applied.opened_by &&
                                    recipient.row_id == applied.opened_by->row_id;
+            if (answering) {
+                // An auto-responder posing as a reporter gets a bounded number of answers.
+                auto admitted = admit_reply(store_, rules_.limits, send->template_name, recipient.address,
+                                            the_case->row_id, cause.message_row_id, now);
+                if (!admitted) return admitted.error();
+                if (!*admitted) continue;
+            }
             auto messages = store_.case_messages(the_case->row_id);
             if (!messages) return messages.error();
             const auto language = choose_language(recipient, *messages, config_.bot.language).language;

@@ -249,6 +249,20 @@ class Daemon(CvdbotTestCase):
         self.assertEqual(proc.returncode, 0, err)
         self.assertIn("cvdbot stopping", err)
 
+    @unittest.skipUnless(os.geteuid() == 0, "needs root")
+    def test_run_as_root_is_refused_unless_allowed(self):
+        env = {k: v for k, v in os.environ.items() if k != "CVDBOT_ALLOW_ROOT"}
+        for args in (["run", "--once"], ["run"]):
+            proc = subprocess.run([CVDBOT, "--config", self.config, *args], capture_output=True, text=True,
+                                  timeout=30, env=env)
+            self.assertEqual(proc.returncode, 78, proc.stderr)
+            self.assertIn("refusing to run as root", proc.stderr)
+        self.assertEqual(self.db("SELECT count(*) FROM sqlite_master") if os.path.exists(self.db_path) else [(0,)],
+                         [(0,)])
+        proc = subprocess.run([CVDBOT, "--config", self.config, "run", "--once", "--allow-root"],
+                              capture_output=True, text=True, timeout=60, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
     def test_mail_inspect_shows_how_a_message_is_read(self):
         import json
         corpus = os.path.join(os.environ["CVDBOT_SOURCE_DIR"], "tests", "data", "mail")
