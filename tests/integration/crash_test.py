@@ -16,6 +16,8 @@ kills), from a configured build directory with the mail stack up:
 CRASH_SEED fixes the random choices to replay a run."""
 
 import collections
+import email
+import email.policy
 import os
 import random
 import signal
@@ -178,14 +180,15 @@ class CrashRun:
                 f.setdefault("outbox_not_sent", []).append((bare(message_id), state))
         arrived = collections.Counter()
         acks = collections.defaultdict(set)  # report Message-ID -> Message-IDs of the bot's answers
-        import email
-        import email.policy
         for user in RECIPIENTS:
             for _, raw in fetch_all(user):
                 msg = email.message_from_bytes(raw, policy=email.policy.default)
                 arrived[(bare(msg["Message-ID"]), addr(user))] += 1
-                if msg["In-Reply-To"]:
-                    acks[bare(msg["In-Reply-To"])].add(bare(msg["Message-ID"]))
+                answers = bare(msg["In-Reply-To"])
+                # Automatic replies in the reporter's own mailbox: the acknowledgment, and the
+                # list of missing fields when the form is incomplete; each kind once.
+                if self.reports.get(answers) == user and str(msg["Auto-Submitted"]) == "auto-replied":
+                    acks[answers].add((str(msg["Subject"]), bare(msg["Message-ID"])))
         f["outgoing_expected"] = sum(expected.values())
         f["outgoing_arrived"] = sum(min(arrived[key], 1) for key in expected)
         f["outgoing_duplicated"] = sum(arrived[key] - 1 for key in expected if arrived[key] > 1)
@@ -195,7 +198,8 @@ class CrashRun:
         # Independent of the outbox: each report answered by exactly one acknowledgment.
         f["reports"] = len(self.reports)
         f["reports_unanswered"] = sorted(m for m in self.reports if len(acks[m]) == 0)
-        f["reports_answered_twice"] = sorted(m for m in self.reports if len(acks[m]) > 1)
+        f["reports_answered_twice"] = sorted(
+            m for m in self.reports if len({subject for subject, _ in acks[m]}) < len(acks[m]))
         return f
 
 

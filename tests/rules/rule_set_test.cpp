@@ -126,8 +126,8 @@ TEST_CASE("Bad holiday lines are refused with file and line") {
 TEST_CASE("Reply limits load with defaults, can be changed, and bad ones name file, line and key") {
     auto shipped = load_rules(CVDBOT_SOURCE_DIR "/rules");
     REQUIRE(shipped.ok());
-    CHECK(shipped->limits.replies_per_sender == 5);
-    CHECK(shipped->limits.replies_per_case == 10);
+    CHECK(shipped->limits.replies_per_sender == 10);
+    CHECK(shipped->limits.replies_per_case == 20);
     CHECK(shipped->limits.window == std::chrono::seconds(3600));
 
     auto changed = parse_rules("[limits]\nreplies_per_sender = 2\nreplies_per_case = 3\nwindow_seconds = 60\n", "w.toml");

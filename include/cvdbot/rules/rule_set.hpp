@@ -26,8 +26,8 @@ struct OutboxRules {
 // contact-change answers), so an auto-responder that does not say it is one, or a flood from
 // one address, gets a few replies rather than one per message.
 struct LimitRules {
-    int replies_per_sender = 5;  // to one address within the window
-    int replies_per_case = 10;   // within one case within the window
+    int replies_per_sender = 10;  // to one address within the window
+    int replies_per_case = 20;    // within one case within the window
     std::chrono::seconds window{3600};
 };
 
