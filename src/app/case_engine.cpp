@@ -254,6 +254,13 @@ Status CaseEngine::notify_coordinators(const domain::Case& the_case, const std::
     return {};
 }
 
+Status CaseEngine::tell_coordinators(std::int64_t case_row_id, const std::string& text, core::Timestamp now) {
+    auto the_case = store_.case_by_row(case_row_id);
+    if (!the_case) return the_case.error();
+    if (!*the_case) return {};
+    return notify_coordinators(**the_case, text, Cause{}, now);
+}
+
 Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const workflow::StepOutcome& outcome,
                                   const Cause& cause, core::Timestamp now, const NewCaseFacts& facts) {
     Applied applied;
