@@ -69,3 +69,12 @@ TEST_CASE("Passwords may come from a file, but not from both places") {
                Contains("either password or password_file"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("A password in a server URL is refused: URLs are logged") {
+    std::string text = kMinimal;
+    text.replace(text.find("imap://127.0.0.1"), 16, "imap://bot:hunter2@127.0.0.1");
+    CHECK_THAT(error_of(text), Contains("imap.url: must not carry a user or password"));
+    text = kMinimal;
+    text.replace(text.find("smtp://127.0.0.1"), 16, "smtp://bot@127.0.0.1");
+    CHECK_THAT(error_of(text), Contains("smtp.url: must not carry a user or password"));
+}
