@@ -6,10 +6,8 @@ nothing, and is recorded in the audit log."""
 import os
 import subprocess
 import unittest
-from email.message import EmailMessage
-from email.utils import make_msgid
 
-from mailtest import DOMAIN, CvdbotTestCase, addr, report, send, wait_count
+from mailtest import CvdbotTestCase, addr, report, send, wait_count
 from test_openpgp import Gpg
 
 T0 = "2026-12-01T01:00:00Z"
@@ -42,13 +40,8 @@ class Security(CvdbotTestCase):
         return self.cvdbot("key", "import", keyfile, "--for", addr("coordinator"), check=False)
 
     def signed_order(self, gpg, body="accept\ntrack product\n"):
-        msg = EmailMessage()
-        msg["From"] = f"Coordinator <{addr('coordinator')}>"
-        msg["To"] = addr("bot")
-        msg["Subject"] = f"{TAG} orders"
-        msg["Message-ID"] = make_msgid(domain=DOMAIN)
-        msg.set_content(gpg.run("--clearsign", data=body.encode()).stdout.decode())
-        return msg
+        signed = gpg.run("--clearsign", data=body.encode()).stdout.decode()
+        return report(subject=f"{TAG} orders", body=signed, sender="coordinator")
 
     def open_case(self):
         send(report(subject="XSS in Example CMS"))
