@@ -63,7 +63,10 @@ poll_interval_seconds = 2
 TOML
 
 echo "=== starting the daemon (log: demo/cvdbot.log)"
-(cd "$demo" && exec "$bin" --config cvdbot.toml run >>cvdbot.log 2>&1) &
+# The demo runs as root on a throwaway machine; a real installation uses contrib/cvdbot.service.
+allow_root=()
+[ "$(id -u)" = 0 ] && allow_root=(--allow-root)
+(cd "$demo" && exec "$bin" --config cvdbot.toml run "${allow_root[@]}" >>cvdbot.log 2>&1) &
 echo $! >"$demo/cvdbot.pid"
 
 echo "=== mailing a sample report from discoverer@$MAILSTACK_DOMAIN to bot@$MAILSTACK_DOMAIN"

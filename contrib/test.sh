@@ -27,8 +27,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 # The parsers of outside input under libFuzzer (clang), for a bounded time each.
 echo "=== fuzz (clang, libFuzzer + ASan/UBSan)"
 CC=clang CXX=clang++ cmake -S "$root" -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DCVDBOT_SANITIZE=ON -DCVDBOT_FUZZ=ON -DCVDBOT_FUZZ_SECONDS="${CVDBOT_FUZZ_SECONDS:-60}"
+    -DCVDBOT_SANITIZE=ON -DCVDBOT_FUZZ=ON -DCVDBOT_FUZZ_SECONDS="${CVDBOT_FUZZ_SECONDS:-30}"
 cmake --build build/fuzz -j "$jobs" --target fuzz_parse_message fuzz_compose_roundtrip \
-    fuzz_parse_report fuzz_parse_vendor_reply
+    fuzz_parse_report fuzz_parse_vendor_reply fuzz_parse_commands fuzz_parse_rules
 (cd build/fuzz && ctest --output-on-failure -L fuzz)
 echo "=== all tests passed"

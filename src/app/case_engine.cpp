@@ -17,6 +17,7 @@
 #include "cvdbot/workflow/commands.hpp"
 #include "directory_participant.hpp"
 #include "language.hpp"
+#include "reply_guard.hpp"
 
 namespace cvd::app {
 
@@ -259,6 +260,13 @@ Status CaseEngine::notify_coordinators(const domain::Case& the_case, const std::
     return {};
 }
 
+Status CaseEngine::tell_coordinators(std::int64_t case_row_id, const std::string& text, core::Timestamp now) {
+    auto the_case = store_.case_by_row(case_row_id);
+    if (!the_case) return the_case.error();
+    if (!*the_case) return {};
+    return notify_coordinators(**the_case, text, Cause{}, now);
+}
+
 Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const workflow::StepOutcome& outcome,
                                   const Cause& cause, core::Timestamp now, const NewCaseFacts& facts) {
     Applied applied;
@@ -376,6 +384,13 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
             // Only the message's own sender gets a reply in its thread.
             const bool answering = cause.reply.answering && applied.opened_by &&
                                    recipient.row_id == applied.opened_by->row_id;
+            if (answering) {
+                // An auto-responder posing as a reporter gets a bounded number of answers.
+                auto admitted = admit_reply(store_, rules_.limits, send->template_name, recipient.address,
+                                            the_case->row_id, cause.message_row_id, now);
+                if (!admitted) return admitted.error();
+                if (!*admitted) continue;
+            }
             auto effect = send_or_hold(*the_case, recipient, *send, answering ? cause.reply : ReplyContext{}, now);
             if (!effect) return effect.error();
             applied.effects.push_back(std::move(*effect));

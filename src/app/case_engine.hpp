@@ -88,6 +88,9 @@ public:
     core::Result<render::Variables> case_variables(const domain::Case& the_case, const domain::Participant& recipient,
                                                    const workflow::SendTemplate* send, core::Timestamp now);
 
+    // A message given up on (e.g. SMTP 5xx): every coordinator is told, in the case's thread.
+    core::Status tell_coordinators(std::int64_t case_row_id, const std::string& text, core::Timestamp now);
+
 private:
     core::Result<std::vector<domain::Participant>> recipients(const domain::Case& the_case,
                                                               const workflow::SendTemplate& send);

@@ -69,9 +69,17 @@ Result<const toml::table*> section(const std::string& source, const toml::table&
 
 Status check_url(const std::string& source, const toml::table& table, const std::string& key,
                  std::initializer_list<const char*> schemes, const std::string& value) {
-    for (const char* scheme : schemes)
-        if (core::starts_with_icase(value, std::string(scheme) + "://") && value.size() > std::strlen(scheme) + 3)
-            return {};
+    for (const char* scheme : schemes) {
+        const std::string prefix = std::string(scheme) + "://";
+        if (!core::starts_with_icase(value, prefix) || value.size() <= prefix.size()) continue;
+        // The URL is logged; a password in it would be too. Secrets go in password(_file).
+        const auto authority = std::string_view(value).substr(prefix.size()).substr(
+            0, value.find('/', prefix.size()) - prefix.size());
+        if (authority.find('@') != std::string_view::npos)
+            return toml_error(source, table.get("url"), key,
+                              "must not carry a user or password (it is logged): use user and password_file");
+        return {};
+    }
     return toml_error(source, table.get("url"), key, "must be a URL starting with " + std::string(*schemes.begin()) + "://");
 }
 

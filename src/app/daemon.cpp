@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
+
+#include "cvdbot/domain/types.hpp"
 
 namespace cvd::app {
 
@@ -116,6 +119,14 @@ Status Daemon::mark_on_server() {
     return {};
 }
 
+bool Daemon::to_a_coordinator(const std::vector<std::string>& recipients) const {
+    for (const auto& r : recipients)
+        if (std::find(config_.coordinators.begin(), config_.coordinators.end(), domain::normalize_address(r)) !=
+            config_.coordinators.end())
+            return true;
+    return false;
+}
+
 Status Daemon::drain_outbox(CycleReport& report) {
     for (;;) {
         if (stop_requested_) return {};
@@ -134,13 +145,20 @@ Status Daemon::drain_outbox(CycleReport& report) {
             }
             const auto& error = sent.error();
             if (error.kind == core::ErrorKind::rejected || attempts >= rules_.outbox.max_attempts) {
-                if (auto s = store_.mark_failed(item.row_id, attempts, error.message, clock_.now()); !s) return s;
-                if (auto s = store_.audit({0, item.case_row_id, clock_.now(), "bot", "delivery_failed",
-                                           "<" + item.message_id + "> after " + std::to_string(attempts) +
-                                               " attempt(s): " + error.message,
-                                           item.message_row_id});
-                    !s)
-                    return s;
+                const auto failed = store_.transaction([&]() -> Status {
+                    if (auto s = store_.mark_failed(item.row_id, attempts, error.message, clock_.now()); !s) return s;
+                    const auto what = "<" + item.message_id + "> to " + item.recipients.front() + " after " +
+                                      std::to_string(attempts) + " attempt(s): " + error.message;
+                    if (auto s = store_.audit({0, item.case_row_id, clock_.now(), "bot", "delivery_failed", what,
+                                               item.message_row_id});
+                        !s)
+                        return s;
+                    // A coordinator must act (another contact, "unreachable"); a notice that
+                    // itself fails is not reported again, so a refusing coordinator cannot loop.
+                    if (!item.case_row_id || to_a_coordinator(item.recipients)) return {};
+                    return engine_.tell_coordinators(*item.case_row_id, "delivery failed: " + what, clock_.now());
+                });
+                if (!failed) return failed;
                 ++report.send_failed;
                 spdlog::error("giving up on <{}>: {}", item.message_id, error.message);
                 continue;

@@ -52,6 +52,7 @@ private:
     core::Status process_pending(CycleReport& report);
     core::Status mark_on_server();
     core::Status drain_outbox(CycleReport& report);
+    bool to_a_coordinator(const std::vector<std::string>& recipients) const;
 
     Config config_;
     rules::RuleSet rules_;

@@ -16,6 +16,7 @@
 #include "outgoing.hpp"
 #include "pgp_open.hpp"
 #include "reading.hpp"
+#include "reply_guard.hpp"
 #include "threading.hpp"
 #include "vendor_mail.hpp"
 
@@ -132,8 +133,16 @@ Status Intake::process(std::int64_t row_id) {
                                             {{"problem", crypto_report->problem}, {"bot_fingerprint", key->fingerprint}},
                                             config_, templates_, now, outgoing_crypto(true));
             if (!reply) return reply.error();
-            if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
-            return set_aside(MessageStatus::failed, "could not be decrypted: " + crypto_report->problem);
+            // One transaction: a crash must not leave a queued reply to a message that is
+            // processed again.
+            return store_.transaction([&]() -> Status {
+                auto admitted = admit_reply(store_, rules_.limits, "decryption_failed", summary.sender, std::nullopt,
+                                            row_id, now);
+                if (!admitted) return admitted.error();
+                if (*admitted)
+                    if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
+                return set_aside(MessageStatus::failed, "could not be decrypted: " + crypto_report->problem);
+            });
         }
     }
 
@@ -437,7 +446,12 @@ core::Result<bool> Intake::handle_contact_change(const mail::Message& parsed, st
                                     config_, templates_, now, outgoing_crypto());
     if (!reply) return reply.error();
     auto status = store_.transaction([&]() -> Status {
-        if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
+        auto admitted = admit_reply(store_, rules_.limits, recorded ? "contact_change_received"
+                                                                    : "contact_change_unreadable",
+                                    summary.sender, std::nullopt, row_id, now);
+        if (!admitted) return admitted.error();
+        if (*admitted)
+            if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
         return store_.record_processed(row_id, MessageStatus::processed,
                                        recorded ? "contact change request for " + vendors + " (pending approval)"
                                                 : "unreadable contact change request for " + vendors,

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <fstream>
 
 #include "cli.hpp"
@@ -37,7 +39,21 @@ void install_signal_handlers() {
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-int run(Cli& cli, bool once, const std::string& now_text) {
+// A daemon that reads mail from strangers must not hold root's powers by accident: an
+// administrator (or a test running as root) says so explicitly.
+bool root_allowed(bool flag) {
+    if (flag) return true;
+    const char* env = std::getenv("CVDBOT_ALLOW_ROOT");
+    return env && std::string_view(env) == "1";
+}
+
+int run(Cli& cli, bool once, const std::string& now_text, bool allow_root) {
+    if (::geteuid() == 0 && !root_allowed(allow_root)) {
+        cli.fail(core::make_error(core::ErrorKind::config,
+                                  "refusing to run as root: run cvdbot as an unprivileged user (see "
+                                  "contrib/cvdbot.service), or pass --allow-root (or CVDBOT_ALLOW_ROOT=1)"));
+        return cli.exit_code;
+    }
     auto config = cli.config();
     if (!config) return cli.fail(config.error()), cli.exit_code;
     // Every template the daemon may send must exist before the first mail arrives.
@@ -124,9 +140,11 @@ void add_run_command(Cli& cli) {
     auto* run_cmd = cli.app.add_subcommand("run", "run the daemon until SIGINT or SIGTERM");
     auto once = std::make_shared<bool>(false);
     auto now = std::make_shared<std::string>();
+    auto allow_root = std::make_shared<bool>(false);
     run_cmd->add_flag("--once", *once, "one fetch-process-send cycle, then exit (for tests and cron)");
+    run_cmd->add_flag("--allow-root", *allow_root, "run even as root (refused otherwise; also CVDBOT_ALLOW_ROOT=1)");
     run_cmd->add_option("--now", *now, "pretend the time is this ISO 8601 instant (for tests of timers)");
-    run_cmd->callback([&cli, once, now] { cli.exit_code = run(cli, *once, *now); });
+    run_cmd->callback([&cli, once, now, allow_root] { cli.exit_code = run(cli, *once, *now, *allow_root); });
 }
 
 }  // namespace cvd::app

@@ -37,11 +37,11 @@ Result<std::chrono::seconds> read_seconds(const std::string& source, const toml:
 }
 
 Result<int> read_count(const std::string& source, const toml::table& table, const std::string& key,
-                       int fallback, int min, int max) {
-    auto value = read_value<std::int64_t>(source, table, "timers", key, fallback);
+                       int fallback, int min, int max, const std::string& section = "timers") {
+    auto value = read_value<std::int64_t>(source, table, section, key, fallback);
     if (!value) return value.error();
     if (*value < min || *value > max)
-        return toml_error(source, table.get(key), "timers." + key,
+        return toml_error(source, table.get(key), section + "." + key,
                           "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return static_cast<int>(*value);
 }
@@ -133,13 +133,30 @@ core::Status read_timers(const std::string& source, const toml::table& table, Ti
     return {};
 }
 
+core::Status read_limits(const std::string& source, const toml::table& table, LimitRules& limits) {
+    if (auto s = core::toml_only_known_keys(source, table, "limits.",
+                                            {"replies_per_sender", "replies_per_case", "window_seconds"});
+        !s)
+        return s.error();
+    auto window = read_seconds(source, table, "limits", "window_seconds", limits.window, 7 * 86400);
+    if (!window) return window.error();
+    limits.window = *window;
+    for (auto [key, target] : {std::pair{"replies_per_sender", &limits.replies_per_sender},
+                               std::pair{"replies_per_case", &limits.replies_per_case}}) {
+        auto value = read_count(source, table, key, *target, 1, 1000, "limits");
+        if (!value) return value.error();
+        *target = *value;
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& source) {
     auto parsed = core::toml_parse(toml_text, source);
     if (!parsed) return parsed.error();
     const toml::table& root = *parsed;
-    if (auto s = core::toml_only_known_keys(source, root, "", {"intake", "outbox", "timers", "confidentiality"});
+    if (auto s = core::toml_only_known_keys(source, root, "", {"intake", "outbox", "limits", "timers", "confidentiality"});
         !s)
         return s.error();
 
@@ -192,6 +209,12 @@ Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& sourc
         rules.outbox = OutboxRules{*initial, *max, static_cast<int>(*attempts)};
     } else if (root.get("outbox")) {
         return toml_error(source, root.get("outbox"), "outbox", "must be a table");
+    }
+
+    if (const auto* limits = root.get_as<toml::table>("limits")) {
+        if (auto s = read_limits(source, *limits, rules.limits); !s) return s.error();
+    } else if (root.get("limits")) {
+        return toml_error(source, root.get("limits"), "limits", "must be a table");
     }
 
     if (const auto* timers = root.get_as<toml::table>("timers")) {

@@ -18,6 +18,21 @@ Status Store::audit(const AuditEntry& entry) {
     return stmt->run();
 }
 
+Result<std::pair<int, int>> Store::count_audit(const std::string& action, const std::string& detail,
+                                               std::optional<std::int64_t> case_row_id, core::Timestamp since) {
+    auto stmt = impl_->db.prepare(
+        "SELECT coalesce(sum(detail = ?), 0), coalesce(sum(case_id IS NOT NULL AND case_id = ?), 0) "
+        "FROM audit_log WHERE action = ? AND at >= ?");
+    if (!stmt) return stmt.error();
+    stmt->bind(1, detail).bind(2, case_row_id).bind(3, action).bind(4, core::to_unix(since));
+    std::pair<int, int> counts;
+    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) {
+        counts = {static_cast<int>(row.column_int(0)), static_cast<int>(row.column_int(1))};
+    });
+    if (!read) return read.error();
+    return counts;
+}
+
 Result<std::vector<AuditEntry>> Store::audit_log(std::int64_t case_row_id) {
     auto stmt = impl_->db.prepare(
         "SELECT id, case_id, at, actor, action, detail, message_id FROM audit_log WHERE case_id = ? ORDER BY at, id");

@@ -86,3 +86,12 @@ TEST_CASE("The advisory section names the publisher, the CNA and the advisory id
     CHECK_THAT(error_of(kMinimal + "[advisory]\nid_pattern = \"(\"\n"), Contains("advisory.id_pattern"));
     CHECK_THAT(error_of(kMinimal + "[advisory]\npublisher = \"x\"\n"), Contains("advisory.publisher: unknown key"));
 }
+
+TEST_CASE("A password in a server URL is refused: URLs are logged") {
+    std::string text = kMinimal;
+    text.replace(text.find("imap://127.0.0.1"), 16, "imap://bot:hunter2@127.0.0.1");
+    CHECK_THAT(error_of(text), Contains("imap.url: must not carry a user or password"));
+    text = kMinimal;
+    text.replace(text.find("smtp://127.0.0.1"), 16, "smtp://bot@127.0.0.1");
+    CHECK_THAT(error_of(text), Contains("smtp.url: must not carry a user or password"));
+}

@@ -249,6 +249,47 @@ class Daemon(CvdbotTestCase):
         self.assertEqual(proc.returncode, 0, err)
         self.assertIn("cvdbot stopping", err)
 
+    def test_daemon_rides_out_an_imap_outage_and_loses_nothing(self):
+        send(report(subject="before the outage"))
+        wait_count("bot", 1)
+        log_path = os.path.join(self.work, "daemon.log")
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen([CVDBOT, "--config", self.config, "run"], stdout=log, stderr=log)
+        try:
+            wait_count("discoverer", 1, timeout=15)
+            mailstack("stop-imap")
+            try:
+                # Mail sent now waits in Postfix's queue; the daemon keeps polling and says why.
+                send(report(subject="during the outage", sender="discoverer2"))
+                wait_for(lambda: "will try again next cycle" in open(log_path).read(), timeout=15,
+                         what="the daemon to report the IMAP outage")
+                self.assertIsNone(proc.poll())
+            finally:
+                mailstack("start-imap")
+            wait_count("discoverer2", 1, timeout=60)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=15)
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(self.db("SELECT count(*), sum(status = 'processed') FROM messages "
+                                 "WHERE direction = 'inbound'"), [(2, 2)])
+        self.assertEqual(len(fetch_all("discoverer")), 1)
+        self.assertEqual(len(fetch_all("discoverer2")), 1)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root")
+    def test_run_as_root_is_refused_unless_allowed(self):
+        env = {k: v for k, v in os.environ.items() if k != "CVDBOT_ALLOW_ROOT"}
+        for args in (["run", "--once"], ["run"]):
+            proc = subprocess.run([CVDBOT, "--config", self.config, *args], capture_output=True, text=True,
+                                  timeout=30, env=env)
+            self.assertEqual(proc.returncode, 78, proc.stderr)
+            self.assertIn("refusing to run as root", proc.stderr)
+        self.assertEqual(self.db("SELECT count(*) FROM sqlite_master") if os.path.exists(self.db_path) else [(0,)],
+                         [(0,)])
+        proc = subprocess.run([CVDBOT, "--config", self.config, "run", "--once", "--allow-root"],
+                              capture_output=True, text=True, timeout=60, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
     def test_mail_inspect_shows_how_a_message_is_read(self):
         import json
         corpus = os.path.join(os.environ["CVDBOT_SOURCE_DIR"], "tests", "data", "mail")

@@ -144,3 +144,28 @@ TEST_CASE("Confidential templates and who may get them in plaintext") {
     REQUIRE_FALSE(bad_list.ok());
     CHECK_THAT(bad_list.error().message, Contains("w.toml:2") && Contains("must be a list"));
 }
+
+TEST_CASE("Reply limits load with defaults, can be changed, and bad ones name file, line and key") {
+    auto shipped = load_rules(CVDBOT_SOURCE_DIR "/rules");
+    REQUIRE(shipped.ok());
+    CHECK(shipped->limits.replies_per_sender == 10);
+    CHECK(shipped->limits.replies_per_case == 20);
+    CHECK(shipped->limits.window == std::chrono::seconds(3600));
+
+    auto changed = parse_rules("[limits]\nreplies_per_sender = 2\nreplies_per_case = 3\nwindow_seconds = 60\n", "w.toml");
+    REQUIRE(changed.ok());
+    CHECK(changed->limits.replies_per_sender == 2);
+    CHECK(changed->limits.replies_per_case == 3);
+    CHECK(changed->limits.window == std::chrono::seconds(60));
+
+    auto zero = parse_rules("[limits]\n\nreplies_per_sender = 0\n", "w.toml");
+    REQUIRE_FALSE(zero.ok());
+    CHECK_THAT(zero.error().message, Contains("w.toml:3: limits.replies_per_sender: must be between 1 and 1000"));
+    auto unknown = parse_rules("[limits]\nper_sender = 3\n", "w.toml");
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().message == "w.toml:2: limits.per_sender: unknown key");
+    auto window = parse_rules("[limits]\nwindow_seconds = \"1h\"\n", "w.toml");
+    REQUIRE_FALSE(window.ok());
+    CHECK(window.error().message == "w.toml:2: limits.window_seconds: has the wrong type");
+    CHECK_FALSE(parse_rules("limits = 3\n", "w.toml").ok());
+}

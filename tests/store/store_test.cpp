@@ -207,6 +207,25 @@ TEST_CASE("The audit log is append-only and merged into the timeline") {
     CHECK_THAT((*timeline)[0].summary, Contains("case_opened by bot"));
 }
 
+TEST_CASE("Audit entries are counted by action, detail, case and time (the reply limits' ledger)") {
+    TempDb db;
+    auto s = open_store(db);
+    auto c = s.create_case("CVD", kNow, "");
+    const auto hour = std::chrono::seconds(3600);
+    REQUIRE(s.audit({0, c->row_id, kNow - 2 * hour, "bot", "auto_reply", "a@example.test", std::nullopt}).ok());
+    REQUIRE(s.audit({0, c->row_id, kNow, "bot", "auto_reply", "a@example.test", std::nullopt}).ok());
+    REQUIRE(s.audit({0, std::nullopt, kNow, "bot", "auto_reply", "a@example.test", std::nullopt}).ok());
+    REQUIRE(s.audit({0, c->row_id, kNow, "bot", "auto_reply", "b@example.test", std::nullopt}).ok());
+    REQUIRE(s.audit({0, c->row_id, kNow, "bot", "case_opened", "a@example.test", std::nullopt}).ok());
+    auto counts = s.count_audit("auto_reply", "a@example.test", c->row_id, kNow - hour);
+    REQUIRE(counts.ok());
+    CHECK(counts->first == 2);   // the old one is outside the window, case_opened is another action
+    CHECK(counts->second == 2);  // a@ and b@ in the case
+    auto no_case = s.count_audit("auto_reply", "nobody@example.test", std::nullopt, kNow - hour);
+    REQUIRE(no_case.ok());
+    CHECK(*no_case == std::pair{0, 0});
+}
+
 TEST_CASE("Values we did not write are reported, not trusted") {
     TempDb db;
     {

@@ -23,6 +23,15 @@ struct OutboxRules {
     int max_attempts = 72;
 };
 
+// Bounds on the replies the bot sends on its own (acknowledgments, "could not decrypt",
+// contact-change answers), so an auto-responder that does not say it is one, or a flood from
+// one address, gets a few replies rather than one per message.
+struct LimitRules {
+    int replies_per_sender = 10;  // to one address within the window
+    int replies_per_case = 20;    // within one case within the window
+    std::chrono::seconds window{3600};
+};
+
 // Timer lengths of the partnership process (DESIGN.md "Timers"). Calendar days/months
 // unless named business days (Mon-Fri except the holidays in rules/holidays.toml).
 struct TimerRules {
@@ -56,6 +65,7 @@ using Holidays = std::map<std::chrono::sys_days, std::string>;  // date -> name
 struct RuleSet {
     IntakeRules intake;
     OutboxRules outbox;
+    LimitRules limits;
     TimerRules timers;
     ConfidentialityRules confidentiality;
     Holidays holidays;

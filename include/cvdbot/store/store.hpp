@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cvdbot/core/case_id.hpp"
@@ -161,6 +162,10 @@ public:
     // --- audit ---
     core::Status audit(const AuditEntry& entry);
     core::Result<std::vector<AuditEntry>> audit_log(std::int64_t case_row_id);
+    // How many entries of `action` since `since`: with exactly this detail, and in this case
+    // (0 without one). The reply limits count the bot's own replies this way.
+    core::Result<std::pair<int, int>> count_audit(const std::string& action, const std::string& detail,
+                                                  std::optional<std::int64_t> case_row_id, core::Timestamp since);
     core::Result<std::vector<TimelineEntry>> timeline(std::int64_t case_row_id);
 
     // Runs PRAGMA integrity_check; "ok" when healthy.
