@@ -9,7 +9,6 @@ PACKAGES=(
     libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev catch2 nlohmann-json3-dev libmstch-dev
     libtomlplusplus-dev libcli11-dev libicu-dev
     python3 curl clang libclang-rt-14-dev
-    nodejs npm
     dovecot-core dovecot-imapd dovecot-lmtpd postfix
 )
 
@@ -17,8 +16,16 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
+# Node.js and npm run the advisory validators (CSAF, CVE schema). Debian's nodejs and npm
+# go together; a machine that already has both (e.g. NodeSource's nodejs, which bundles npm
+# and conflicts with Debian's npm package) keeps what it has.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    for pkg in nodejs npm; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+fi
 if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+    echo "install-deps: all ${#PACKAGES[@]} packages (and node, npm) already installed"
     exit 0
 fi
 if [[ $EUID -ne 0 ]]; then
