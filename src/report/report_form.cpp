@@ -248,7 +248,10 @@ ReportForm parse_report(std::string_view raw, const ReportLimits& limits) {
     constexpr std::size_t kCwe = kFieldCount, kDescription = kFieldCount + 1;
     std::array<Collector, kFieldCount + 2> collected;
     std::array<bool, kFieldCount + 2> labelled{};
-    std::optional<std::size_t> current;
+    // The field the following lines belong to; kNone between fields. (A plain index, not an
+    // optional: g++ 12 -O2 warns falsely about optional<size_t> here.)
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::size_t current = kNone;
     bool any_label = false, line_cut = false;
 
     std::string_view rest = text;
@@ -258,7 +261,7 @@ ReportForm parse_report(std::string_view raw, const ReportLimits& limits) {
         rest = newline == std::string_view::npos ? std::string_view{} : rest.substr(newline + 1);
         if (line == "-- " || line == "--") break;  // the signature follows
         if (is_closing_line(line)) {
-            current.reset();
+            current = kNone;
             continue;
         }
         if (line.size() > limits.max_line_bytes) {
@@ -267,7 +270,7 @@ ReportForm parse_report(std::string_view raw, const ReportLimits& limits) {
         }
         if (auto label = read_label_line(line)) {
             if (!label->match || label->match->key == labels::Key::heading) {
-                current.reset();
+                current = kNone;
                 continue;
             }
             const std::size_t slot = label->match->key == labels::Key::cwe ? kCwe
@@ -276,15 +279,15 @@ ReportForm parse_report(std::string_view raw, const ReportLimits& limits) {
                                          : index_of(label->match->field);
             // A label already answered, met inside another field ("Version: 1.2" among the
             // steps), is part of that field's text rather than a second answer.
-            if (!label->bracketed && labelled[slot] && current && *current != slot &&
+            if (!label->bracketed && labelled[slot] && current != kNone && current != slot &&
                 !collected[slot].text.empty()) {
-                collected[*current].add_line(line, limits.max_value_bytes);
+                collected[current].add_line(line, limits.max_value_bytes);
                 warn(
                     form, limits,
                     "\"" + std::string(scan::cut_utf8(scan::trim(line), 80)) +
                         "\" was read as part of " +
-                        std::string(*current < kFieldCount ? to_string(static_cast<Field>(*current))
-                                    : *current == kCwe     ? std::string_view("the CWE line")
+                        std::string(current < kFieldCount ? to_string(static_cast<Field>(current))
+                                    : current == kCwe     ? std::string_view("the CWE line")
                                                            : std::string_view("the description")) +
                         ", not as a second answer");
                 continue;
@@ -296,7 +299,7 @@ ReportForm parse_report(std::string_view raw, const ReportLimits& limits) {
                 collected[slot].add_line(label->inline_value, limits.max_value_bytes);
             continue;
         }
-        if (current) collected[*current].add_line(line, limits.max_value_bytes);
+        if (current != kNone) collected[current].add_line(line, limits.max_value_bytes);
     }
     if (line_cut)
         warn(form, limits,

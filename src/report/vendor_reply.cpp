@@ -182,7 +182,9 @@ VendorReply parse_vendor_reply(std::string_view raw, const VendorReplyLimits& li
         }
     };
     // A form label whose answer is on the next line; a blank or quoted line in between ends it.
-    std::optional<FormItem> awaiting;
+    // (A flag and a value, not an optional: g++ 12 -O2 warns falsely about optional<enum> here.)
+    bool awaiting = false;
+    FormItem awaiting_item = FormItem::verification;
 
     std::string_view rest = text;
     while (!rest.empty()) {
@@ -193,7 +195,7 @@ VendorReply parse_vendor_reply(std::string_view raw, const VendorReplyLimits& li
         const std::string_view trimmed = scan::trim(line);
         const std::string folded = scan::fold(trimmed);
         if (folded.empty() || folded.front() == '>' || folded.front() == '|') {  // blank or quoted
-            awaiting.reset();
+            awaiting = false;
             continue;
         }
         if (starts_quoted_original(folded, rest.substr(0, std::min<std::size_t>(rest.size(), 400))))
@@ -204,17 +206,18 @@ VendorReply parse_vendor_reply(std::string_view raw, const VendorReplyLimits& li
         if (colon.pos != std::string_view::npos) {
             if (const auto item = form_item(body.substr(0, colon.pos))) {
                 const std::string value = scan::fold(body.substr(colon.pos + colon.length));
-                awaiting.reset();
-                if (value.empty())
-                    awaiting = item;  // "検証結果：" with the answer on the next line
-                else
+                awaiting = false;
+                if (value.empty()) {
+                    awaiting = true;  // "検証結果：" with the answer on the next line
+                    awaiting_item = *item;
+                } else
                     read_form_value(*item, value);
                 continue;
             }
         }
         if (awaiting) {
-            read_form_value(*awaiting, folded);
-            awaiting.reset();
+            read_form_value(awaiting_item, folded);
+            awaiting = false;
             continue;
         }
         sentences_en += folded;
