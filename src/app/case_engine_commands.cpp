@@ -1,10 +1,9 @@
 // Coordinator commands on a case: naming the vendor or operator they concern, stepping each
 // line on its own, and the transcript of what was done and refused.
 
-#include "case_engine.hpp"
-
 #include <algorithm>
 
+#include "case_engine.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/store/vendor_directory.hpp"
 #include "cvdbot/workflow/commands.hpp"
@@ -59,7 +58,8 @@ bool Transcript::all_done() const {
     return std::all_of(lines.begin(), lines.end(), [](const auto& l) { return l.done; });
 }
 
-Result<std::optional<std::int64_t>> CaseEngine::resolve_vendor(const domain::Case& the_case, const std::string& text,
+Result<std::optional<std::int64_t>> CaseEngine::resolve_vendor(const domain::Case& the_case,
+                                                               const std::string& text,
                                                                bool may_add, core::Timestamp now) {
     using R = std::optional<std::int64_t>;
     if (text.empty()) return R{};
@@ -69,9 +69,10 @@ Result<std::optional<std::int64_t>> CaseEngine::resolve_vendor(const domain::Cas
     const std::string as_address = domain::normalize_address(wanted);
     for (const auto& p : *people) {
         if (p.role != Role::vendor) continue;
-        if (wanted == "#" + std::to_string(p.row_id) || core::iequals_ascii(p.organisation, wanted) ||
-            p.address == as_address ||
-            std::find(p.other_addresses.begin(), p.other_addresses.end(), as_address) != p.other_addresses.end())
+        if (wanted == "#" + std::to_string(p.row_id) ||
+            core::iequals_ascii(p.organisation, wanted) || p.address == as_address ||
+            std::find(p.other_addresses.begin(), p.other_addresses.end(), as_address) !=
+                p.other_addresses.end())
             return R{p.row_id};
     }
     if (!may_add) return R{};
@@ -97,7 +98,8 @@ Result<std::optional<std::int64_t>> CaseEngine::resolve_vendor(const domain::Cas
     return R{added->row_id};
 }
 
-Status CaseEngine::add_site_operator(const domain::Case& the_case, const std::string& text, core::Timestamp now) {
+Status CaseEngine::add_site_operator(const domain::Case& the_case, const std::string& text,
+                                     core::Timestamp now) {
     // "contact operator ADDRESS [SITE-URL]"
     std::vector<std::string> words;
     for (const auto part : core::split(core::trim(text), ' '))
@@ -116,8 +118,9 @@ Status CaseEngine::add_site_operator(const domain::Case& the_case, const std::st
     return {};
 }
 
-Result<Transcript> CaseEngine::run_commands(const domain::Case& the_case, std::string_view text, bool authorised,
-                                            const Cause& cause, core::Timestamp now) {
+Result<Transcript> CaseEngine::run_commands(const domain::Case& the_case, std::string_view text,
+                                            bool authorised, const Cause& cause,
+                                            core::Timestamp now) {
     Transcript transcript;
     const auto parsed = workflow::parse_commands(text);
     auto status = store_.transaction([&]() -> Status {
@@ -127,30 +130,35 @@ Result<Transcript> CaseEngine::run_commands(const domain::Case& the_case, std::s
             auto done = store_.savepoint([&]() -> Status {
                 auto current = store_.case_by_row(the_case.row_id);
                 if (!current) return current.error();
-                if (!*current) return core::make_error(core::ErrorKind::internal, "the case vanished");
+                if (!*current)
+                    return core::make_error(core::ErrorKind::internal, "the case vanished");
                 auto command = line.command;
                 if (authorised && needs_vendor(command.verb, (*current)->track)) {
-                    auto vendor = resolve_vendor(**current, command.text,
-                                                 command.verb == workflow::Verb::contact_vendor, now);
+                    auto vendor =
+                        resolve_vendor(**current, command.text,
+                                       command.verb == workflow::Verb::contact_vendor, now);
                     if (!vendor) return vendor.error();
                     command.participant = *vendor;
                 }
-                if (authorised && command.verb == workflow::Verb::contact_operator && !command.text.empty())
+                if (authorised && command.verb == workflow::Verb::contact_operator &&
+                    !command.text.empty())
                     if (auto s = add_site_operator(**current, command.text, now); !s) return s;
                 auto snap = snapshot(**current);
                 if (!snap) return snap.error();
-                auto outcome =
-                    workflow::step(*snap, workflow::CoordinatorCommandReceived{command, authorised}, rules_, now);
+                auto outcome = workflow::step(
+                    *snap, workflow::CoordinatorCommandReceived{command, authorised}, rules_, now);
                 if (!outcome) return outcome.error();
                 auto applied = apply(**current, *outcome, cause, now);
                 if (!applied) return applied.error();
-                for (const auto& e : applied->effects) t.result += (t.result.empty() ? "" : "; ") + e;
+                for (const auto& e : applied->effects)
+                    t.result += (t.result.empty() ? "" : "; ") + e;
                 if (t.result.empty()) t.result = "recorded";
                 return {};
             });
             if (!done) {
                 // Our own failures (disk, database) stop everything: the mail is retried.
-                if (done.error().kind == core::ErrorKind::io || done.error().kind == core::ErrorKind::internal)
+                if (done.error().kind == core::ErrorKind::io ||
+                    done.error().kind == core::ErrorKind::internal)
                     return done;
                 t.result = done.error().message;
             }

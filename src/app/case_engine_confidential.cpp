@@ -21,9 +21,10 @@ Result<bool> CaseEngine::has_encryption_key(const domain::Participant& recipient
     return crypto::choose_encryption_key(*bindings, *keys).has_value();
 }
 
-Result<std::string> CaseEngine::send_or_hold(const domain::Case& the_case, const domain::Participant& recipient,
-                                             const workflow::SendTemplate& send, const ReplyContext& reply,
-                                             core::Timestamp now) {
+Result<std::string> CaseEngine::send_or_hold(const domain::Case& the_case,
+                                             const domain::Participant& recipient,
+                                             const workflow::SendTemplate& send,
+                                             const ReplyContext& reply, core::Timestamp now) {
     const auto& policy = rules_.confidentiality;
     if (policy.is_confidential(send.template_name) &&
         !policy.plaintext_allowed(domain::to_string(recipient.role))) {
@@ -36,15 +37,19 @@ Result<std::string> CaseEngine::send_or_hold(const domain::Case& the_case, const
             auto held = store_.hold_message(
                 {0, the_case.row_id, recipient.row_id, send.template_name, send.variables, now});
             if (!held) return held.error();
-            std::string effect = "held " + send.template_name + " for " + recipient.address + " until a key arrives";
+            std::string effect =
+                "held " + send.template_name + " for " + recipient.address + " until a key arrives";
             if (waiting->empty()) {
-                if (auto s = queue_template(the_case, recipient, {"key_request", recipient.role, recipient.row_id, {}},
+                if (auto s = queue_template(the_case, recipient,
+                                            {"key_request", recipient.role, recipient.row_id, {}},
                                             reply, now, true);
                     !s)
                     return s.error();
                 effect += "; asked them for their OpenPGP key";
             }
-            if (auto s = store_.audit({0, the_case.row_id, now, "bot", "held_for_key", effect, std::nullopt}); !s)
+            if (auto s = store_.audit(
+                    {0, the_case.row_id, now, "bot", "held_for_key", effect, std::nullopt});
+                !s)
                 return s.error();
             return effect;
         }
@@ -64,20 +69,25 @@ Result<int> CaseEngine::release_held(core::Timestamp now) {
             auto the_case = store_.case_by_row(held.case_row_id);
             if (!the_case) return the_case.error();
             if (!*recipient || !*the_case)
-                return core::make_error(core::ErrorKind::io, "held message " + std::to_string(held.row_id) +
-                                                                 " names a missing case or participant");
+                return core::make_error(core::ErrorKind::io,
+                                        "held message " + std::to_string(held.row_id) +
+                                            " names a missing case or participant");
             auto has_key = has_encryption_key(**recipient);
             if (!has_key) return has_key.error();
             if (!*has_key) return {};
-            const workflow::SendTemplate send{held.template_name, (*recipient)->role, (*recipient)->row_id,
-                                              held.variables};
-            if (auto s = queue_template(**the_case, **recipient, send, ReplyContext{}, now, false); !s) return s;
+            const workflow::SendTemplate send{held.template_name, (*recipient)->role,
+                                              (*recipient)->row_id, held.variables};
+            if (auto s = queue_template(**the_case, **recipient, send, ReplyContext{}, now, false);
+                !s)
+                return s;
             if (auto s = store_.release_held(held.row_id, now); !s) return s;
             ++released;
-            spdlog::info("{}: released the held {} to {}, now encrypted to their key", (*the_case)->id.str(),
-                         held.template_name, (*recipient)->address);
-            return store_.audit({0, held.case_row_id, now, "bot", "held_released",
-                                 held.template_name + " to " + (*recipient)->address + ", encrypted", std::nullopt});
+            spdlog::info("{}: released the held {} to {}, now encrypted to their key",
+                         (*the_case)->id.str(), held.template_name, (*recipient)->address);
+            return store_.audit(
+                {0, held.case_row_id, now, "bot", "held_released",
+                 held.template_name + " to " + (*recipient)->address + ", encrypted",
+                 std::nullopt});
         });
         if (!status) return status.error();
     }
