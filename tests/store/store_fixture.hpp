@@ -30,15 +30,18 @@ struct TempDb {
         static int n = 0;
         return n;
     }
+    // Writes behind the store's back, to play a corrupted or tampered database.
     int exec(const std::string& sql) {
         sqlite3* db = nullptr;
         REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
         char* err = nullptr;
         const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+        UNSCOPED_INFO((err ? err : ""));
         sqlite3_free(err);
         sqlite3_close(db);
         return rc;
     }
+    void exec_ok(const std::string& sql) { REQUIRE(exec(sql) == SQLITE_OK); }
 };
 
 inline domain::Participant add_vendor(Store& s, std::int64_t case_row_id,

@@ -1,52 +1,17 @@
 #include "cvdbot/store/vendor_directory.hpp"
 
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <filesystem>
 
-#include "cvdbot/store/store.hpp"
+#include "store_fixture.hpp"
 
 using namespace cvd;
 using namespace cvd::store;
+using namespace cvd::store::test;
 using Catch::Matchers::Contains;
 
 namespace {
-const core::Timestamp kNow = core::from_unix(1'795'000'000);  // 2026-11-18
 const std::string kFpr1 = "0123456789ABCDEF0123456789ABCDEF01234567";
 const std::string kFpr2 = "FEDCBA9876543210FEDCBA9876543210FEDCBA98";
-
-struct TempDb {
-    std::filesystem::path dir;
-    std::string path;
-    TempDb() {
-        static int counter = 0;
-        dir = std::filesystem::temp_directory_path() /
-              ("cvdbot-vendors-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        std::filesystem::remove_all(dir);
-        std::filesystem::create_directories(dir);
-        path = (dir / "cvdbot.db").string();
-    }
-    ~TempDb() { std::filesystem::remove_all(dir); }
-    // Writes behind the store's back, to play a corrupted or tampered database.
-    void exec(const std::string& sql) {
-        sqlite3* db = nullptr;
-        REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-        char* err = nullptr;
-        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-        INFO((err ? err : ""));
-        sqlite3_free(err);
-        sqlite3_close(db);
-        REQUIRE(rc == SQLITE_OK);
-    }
-};
-
-Store open_store(const TempDb& db) {
-    auto store = Store::open(db.path);
-    REQUIRE(store.ok());
-    return std::move(*store);
-}
 
 Vendor acme() {
     Vendor v;
@@ -223,7 +188,7 @@ TEST_CASE("An update replaces contacts, keys, products and keywords, or nothing 
 
     SECTION("a failure part-way leaves the vendor as it was") {
         // A trigger makes the last list write fail, after contacts and keys were rewritten.
-        db.exec(
+        db.exec_ok(
             "CREATE TRIGGER no_keywords BEFORE INSERT ON vendor_keywords BEGIN SELECT RAISE(ABORT, "
             "'boom'); END;");
         Vendor broken = **reread;
@@ -419,35 +384,36 @@ TEST_CASE("Values the directory did not write are reported as corruption") {
     }
     const std::string id = std::to_string(row);
     SECTION("unknown contact kind") {
-        db.exec("UPDATE vendor_contacts SET kind = 'bcc' WHERE vendor_id = " + id);
+        db.exec_ok("UPDATE vendor_contacts SET kind = 'bcc' WHERE vendor_id = " + id);
     }
     SECTION("bad fingerprint") {
-        db.exec(
+        db.exec_ok(
             "UPDATE vendor_keys SET fingerprint = 'abc' WHERE id = (SELECT min(id) FROM "
             "vendor_keys)");
     }
     SECTION("lower-case fingerprint") {
-        db.exec("UPDATE vendor_keys SET fingerprint = lower(fingerprint) WHERE vendor_id = " + id);
+        db.exec_ok("UPDATE vendor_keys SET fingerprint = lower(fingerprint) WHERE vendor_id = " +
+                   id);
     }
     SECTION("unknown registration") {
-        db.exec("UPDATE vendors SET registration = 'sometimes'");
+        db.exec_ok("UPDATE vendors SET registration = 'sometimes'");
     }
     SECTION("flag out of range") {
-        db.exec("UPDATE vendors SET name_publishable = 2");
+        db.exec_ok("UPDATE vendors SET name_publishable = 2");
     }
     SECTION("bad address") {
-        db.exec(
+        db.exec_ok(
             "UPDATE vendor_contacts SET address = 'nobody' WHERE id = (SELECT min(id) FROM "
             "vendor_contacts)");
     }
     SECTION("no to contact") {
-        db.exec("UPDATE vendor_contacts SET kind = 'cc' WHERE vendor_id = " + id);
+        db.exec_ok("UPDATE vendor_contacts SET kind = 'cc' WHERE vendor_id = " + id);
     }
     SECTION("bad language") {
-        db.exec("UPDATE vendors SET languages = 'ja,,en'");
+        db.exec_ok("UPDATE vendors SET languages = 'ja,,en'");
     }
     SECTION("impossible time") {
-        db.exec("UPDATE vendors SET created_at = -5");
+        db.exec_ok("UPDATE vendors SET created_at = -5");
     }
     auto store = open_store(db);
     auto found = VendorDirectory(store).find_by_row(row);
@@ -472,20 +438,20 @@ TEST_CASE("Stored change requests that do not read back are reported as corrupti
                 .ok());
     }
     SECTION("unparsable request") {
-        db.exec("UPDATE vendor_changes SET request = '{not json'");
+        db.exec_ok("UPDATE vendor_changes SET request = '{not json'");
     }
     SECTION("unknown kind in request") {
-        db.exec(
+        db.exec_ok(
             R"(UPDATE vendor_changes SET request = '{"add":[{"address":"b@solo.example","kind":"bcc"}],"remove":[]}')");
     }
     SECTION("bad address in request") {
-        db.exec(R"(UPDATE vendor_changes SET request = '{"add":[],"remove":["x"]}')");
+        db.exec_ok(R"(UPDATE vendor_changes SET request = '{"add":[],"remove":["x"]}')");
     }
     SECTION("unknown state") {
-        db.exec("UPDATE vendor_changes SET state = 'maybe'");
+        db.exec_ok("UPDATE vendor_changes SET state = 'maybe'");
     }
     SECTION("approved without a decider") {
-        db.exec("UPDATE vendor_changes SET state = 'approved'");
+        db.exec_ok("UPDATE vendor_changes SET state = 'approved'");
     }
     auto store = open_store(db);
     auto pending = VendorDirectory(store).change(1);

@@ -123,7 +123,7 @@ TEST_CASE("Held confidential messages wait per participant and are released once
 
     // A tampered row is reported, not guessed.
     REQUIRE(s.hold_message({0, c->row_id, vendor.row_id, "vendor_details", {}, kNow}).ok());
-    db.exec(
+    db.exec_ok(
         "UPDATE held_messages SET variables = '{\"not\": \"pairs\"}' WHERE released_at IS NULL");
     CHECK_FALSE(s.held_messages().ok());
 }
