@@ -28,6 +28,9 @@ Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet template
 
 core::Result<CycleReport> Daemon::cycle() {
     CycleReport report;
+    // A database another process holds locked stops the cycle before anything is fetched or
+    // sent: mail sent but not recorded as sent would go out twice. (busy_timeout waits first.)
+    if (auto s = store_.transaction([] { return Status{}; }); !s) return s.error();
     // Leftovers of an interrupted run first: stored but not yet processed.
     if (auto s = process_pending(report); !s) return s.error();
     if (auto s = fetch_and_process(report); !s) {
@@ -196,9 +199,11 @@ Status Daemon::run_forever() {
         if (reload_requested_ && reload_requested_->exchange(false)) (void)reload();
         auto report = cycle();
         if (!report) {
-            // Disk full, database locked: stop fetching, say so, try again later.
-            spdlog::error("cycle stopped: {}; retrying in {} s", core::describe(report.error()),
-                          config_.poll_interval.count());
+            // Disk full, database locked: stop fetching, say so, try again later. Mail whose
+            // effects are not committed stays unflagged on the server and is fetched again.
+            spdlog::error("cycle stopped, not fetching until it succeeds (unprocessed mail stays on the server): "
+                          "{}; retrying in {} s",
+                          core::describe(report.error()), config_.poll_interval.count());
         } else if (report->fetched || report->sent || report->send_deferred || report->send_failed ||
                    report->timers_fired) {
             spdlog::info("cycle: fetched {}, processed {}, timers {}, sent {}, deferred {}, failed {}",
