@@ -91,6 +91,11 @@ public:
     // A message given up on (e.g. SMTP 5xx): every coordinator is told, in the case's thread.
     core::Status tell_coordinators(std::int64_t case_row_id, const std::string& text, core::Timestamp now);
 
+    // Mail refused for good (SMTP 5xx) at `refused`: a vendor of the case refused at every
+    // address it has becomes a DeliveryRefused event (inside the caller's transaction).
+    core::Status delivery_refused(std::int64_t case_row_id, const std::vector<std::string>& refused,
+                                  core::Timestamp now);
+
 private:
     core::Result<std::vector<domain::Participant>> recipients(const domain::Case& the_case,
                                                               const workflow::SendTemplate& send);

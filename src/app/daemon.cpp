@@ -159,7 +159,12 @@ Status Daemon::drain_outbox(CycleReport& report) {
                     // A coordinator must act (another contact, "unreachable"); a notice that
                     // itself fails is not reported again, so a refusing coordinator cannot loop.
                     if (!item.case_row_id || to_a_coordinator(item.recipients)) return {};
-                    return engine_.tell_coordinators(*item.case_row_id, "delivery failed: " + what, clock_.now());
+                    if (auto s = engine_.tell_coordinators(*item.case_row_id, "delivery failed: " + what, clock_.now());
+                        !s)
+                        return s;
+                    // Refused for good (not merely retried too often): the rules may count it.
+                    if (error.kind != core::ErrorKind::rejected) return {};
+                    return engine_.delivery_refused(*item.case_row_id, item.recipients, clock_.now());
                 });
                 if (!failed) return failed;
                 ++report.send_failed;
