@@ -25,6 +25,9 @@ struct Cause {
     std::string actor = "bot";  // "bot", a coordinator's address, "cli:<user>"
     std::optional<std::int64_t> message_row_id;
     ReplyContext reply;  // the message being answered, when there is one
+    // The mail's sender when the event is their mail: whatever the bot sends back to them
+    // (acknowledgment, status reply) counts against the reply limits ([limits]).
+    std::string limited_sender{};
 };
 
 // For OpenCase: what the new case is made of.
