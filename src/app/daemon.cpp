@@ -6,10 +6,16 @@
 #include <thread>
 
 #include "cvdbot/domain/types.hpp"
+#include "fair_order.hpp"
 
 namespace cvd::app {
 
 using core::Status;
+
+namespace {
+// Messages of one sender processed per pass; a pass then ends soon and new mail is fetched.
+constexpr std::size_t kPerSenderPerPass = 25;
+}  // namespace
 
 Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet templates, store::Store store,
                crypto::Keyring keyring, const core::Clock& clock, const std::atomic<bool>& stop_requested)
@@ -83,19 +89,35 @@ Status Daemon::fetch_and_process(CycleReport& report) {
             spdlog::info("UID {} duplicates stored message {}; not processed again", uid, stored->row_id);
             continue;
         }
-        if (auto s = intake_.process(stored->row_id); !s) return s;
-        ++report.processed;
-        if (auto s = mark_on_server(); !s) return s;
     }
-    return {};
+    // Everything fetched is stored; now processed with senders taking turns.
+    if (auto s = process_pending(report); !s) return s;
+    return mark_on_server();
 }
 
 Status Daemon::process_pending(CycleReport& report) {
     auto pending = store_.pending_inbound();
     if (!pending) return pending.error();
+    std::vector<WaitingMessage> waiting;
     for (const auto row_id : *pending) {
+        auto known = pending_senders_.find(row_id);
+        if (known == pending_senders_.end()) {
+            auto raw = store_.raw_message(row_id);
+            if (!raw) return raw.error();
+            known = pending_senders_.emplace(row_id, sender_of(*raw)).first;
+        }
+        waiting.push_back({row_id, known->second});
+    }
+    // A flood from one sender gets its share per pass; the rest waits for the next cycles.
+    const auto order = fair_order(waiting, kPerSenderPerPass);
+    report.backlog = order.size() < waiting.size();
+    if (report.backlog)
+        spdlog::warn("{} stored messages wait; {} processed now, at most {} per sender per pass",
+                     waiting.size(), order.size(), kPerSenderPerPass);
+    for (const auto row_id : order) {
         if (stop_requested_) break;
         if (auto s = intake_.process(row_id); !s) return s;
+        pending_senders_.erase(row_id);
         ++report.processed;
     }
     return {};
@@ -215,7 +237,10 @@ Status Daemon::run_forever() {
                          report->fetched, report->processed, report->timers_fired, report->sent,
                          report->send_deferred, report->send_failed);
         }
-        const auto until = std::chrono::steady_clock::now() + config_.poll_interval;
+        // A backlog is worked off without waiting; only an idle daemon sleeps.
+        const auto until =
+            std::chrono::steady_clock::now() +
+            (report && report->backlog ? std::chrono::seconds{0} : config_.poll_interval);
         while (!stop_requested_ && std::chrono::steady_clock::now() < until)
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
