@@ -345,8 +345,12 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
             // Only the message's own sender gets a reply in its thread.
             const bool answering = cause.reply.answering && applied.opened_by &&
                                    recipient.row_id == applied.opened_by->row_id;
-            if (answering) {
-                // An auto-responder posing as a reporter gets a bounded number of answers.
+            const bool to_sender = !cause.limited_sender.empty() &&
+                                   domain::normalize_address(recipient.address) ==
+                                       domain::normalize_address(cause.limited_sender);
+            if (answering || to_sender) {
+                // An auto-responder posing as a reporter, or a burst of status inquiries in
+                // one case, gets a bounded number of answers.
                 auto admitted = admit_reply(store_, rules_.limits, send->template_name, recipient.address,
                                             the_case->row_id, cause.message_row_id, now);
                 if (!admitted) return admitted.error();

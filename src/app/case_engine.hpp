@@ -25,6 +25,9 @@ struct Cause {
     std::string actor = "bot";  // "bot", a coordinator's address, "cli:<user>"
     std::optional<std::int64_t> message_row_id;
     ReplyContext reply;  // the message being answered, when there is one
+    // The mail's sender when the event is their mail: whatever the bot sends back to them
+    // (acknowledgment, status reply) counts against the reply limits ([limits]).
+    std::string limited_sender{};
 };
 
 // For OpenCase: what the new case is made of.
@@ -90,6 +93,11 @@ public:
 
     // A message given up on (e.g. SMTP 5xx): every coordinator is told, in the case's thread.
     core::Status tell_coordinators(std::int64_t case_row_id, const std::string& text, core::Timestamp now);
+
+    // Mail refused for good (SMTP 5xx) at `refused`: a vendor of the case refused at every
+    // address it has becomes a DeliveryRefused event (inside the caller's transaction).
+    core::Status delivery_refused(std::int64_t case_row_id, const std::vector<std::string>& refused,
+                                  core::Timestamp now);
 
 private:
     core::Result<std::vector<domain::Participant>> recipients(const domain::Case& the_case,

@@ -6,10 +6,16 @@
 #include <thread>
 
 #include "cvdbot/domain/types.hpp"
+#include "fair_order.hpp"
 
 namespace cvd::app {
 
 using core::Status;
+
+namespace {
+// Messages of one sender processed per pass; a pass then ends soon and new mail is fetched.
+constexpr std::size_t kPerSenderPerPass = 25;
+}  // namespace
 
 Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet templates, store::Store store,
                crypto::Keyring keyring, const core::Clock& clock, const std::atomic<bool>& stop_requested)
@@ -28,6 +34,9 @@ Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet template
 
 core::Result<CycleReport> Daemon::cycle() {
     CycleReport report;
+    // A database another process holds locked stops the cycle before anything is fetched or
+    // sent: mail sent but not recorded as sent would go out twice. (busy_timeout waits first.)
+    if (auto s = store_.transaction([] { return Status{}; }); !s) return s.error();
     // Leftovers of an interrupted run first: stored but not yet processed.
     if (auto s = process_pending(report); !s) return s.error();
     if (auto s = fetch_and_process(report); !s) {
@@ -80,19 +89,35 @@ Status Daemon::fetch_and_process(CycleReport& report) {
             spdlog::info("UID {} duplicates stored message {}; not processed again", uid, stored->row_id);
             continue;
         }
-        if (auto s = intake_.process(stored->row_id); !s) return s;
-        ++report.processed;
-        if (auto s = mark_on_server(); !s) return s;
     }
-    return {};
+    // Everything fetched is stored; now processed with senders taking turns.
+    if (auto s = process_pending(report); !s) return s;
+    return mark_on_server();
 }
 
 Status Daemon::process_pending(CycleReport& report) {
     auto pending = store_.pending_inbound();
     if (!pending) return pending.error();
+    std::vector<WaitingMessage> waiting;
     for (const auto row_id : *pending) {
+        auto known = pending_senders_.find(row_id);
+        if (known == pending_senders_.end()) {
+            auto raw = store_.raw_message(row_id);
+            if (!raw) return raw.error();
+            known = pending_senders_.emplace(row_id, sender_of(*raw)).first;
+        }
+        waiting.push_back({row_id, known->second});
+    }
+    // A flood from one sender gets its share per pass; the rest waits for the next cycles.
+    const auto order = fair_order(waiting, kPerSenderPerPass);
+    report.backlog = order.size() < waiting.size();
+    if (report.backlog)
+        spdlog::warn("{} stored messages wait; {} processed now, at most {} per sender per pass",
+                     waiting.size(), order.size(), kPerSenderPerPass);
+    for (const auto row_id : order) {
         if (stop_requested_) break;
         if (auto s = intake_.process(row_id); !s) return s;
+        pending_senders_.erase(row_id);
         ++report.processed;
     }
     return {};
@@ -156,7 +181,12 @@ Status Daemon::drain_outbox(CycleReport& report) {
                     // A coordinator must act (another contact, "unreachable"); a notice that
                     // itself fails is not reported again, so a refusing coordinator cannot loop.
                     if (!item.case_row_id || to_a_coordinator(item.recipients)) return {};
-                    return engine_.tell_coordinators(*item.case_row_id, "delivery failed: " + what, clock_.now());
+                    if (auto s = engine_.tell_coordinators(*item.case_row_id, "delivery failed: " + what, clock_.now());
+                        !s)
+                        return s;
+                    // Refused for good (not merely retried too often): the rules may count it.
+                    if (error.kind != core::ErrorKind::rejected) return {};
+                    return engine_.delivery_refused(*item.case_row_id, item.recipients, clock_.now());
                 });
                 if (!failed) return failed;
                 ++report.send_failed;
@@ -196,16 +226,21 @@ Status Daemon::run_forever() {
         if (reload_requested_ && reload_requested_->exchange(false)) (void)reload();
         auto report = cycle();
         if (!report) {
-            // Disk full, database locked: stop fetching, say so, try again later.
-            spdlog::error("cycle stopped: {}; retrying in {} s", core::describe(report.error()),
-                          config_.poll_interval.count());
+            // Disk full, database locked: stop fetching, say so, try again later. Mail whose
+            // effects are not committed stays unflagged on the server and is fetched again.
+            spdlog::error("cycle stopped, not fetching until it succeeds (unprocessed mail stays on the server): "
+                          "{}; retrying in {} s",
+                          core::describe(report.error()), config_.poll_interval.count());
         } else if (report->fetched || report->sent || report->send_deferred || report->send_failed ||
                    report->timers_fired) {
             spdlog::info("cycle: fetched {}, processed {}, timers {}, sent {}, deferred {}, failed {}",
                          report->fetched, report->processed, report->timers_fired, report->sent,
                          report->send_deferred, report->send_failed);
         }
-        const auto until = std::chrono::steady_clock::now() + config_.poll_interval;
+        // A backlog is worked off without waiting; only an idle daemon sleeps.
+        const auto until =
+            std::chrono::steady_clock::now() +
+            (report && report->backlog ? std::chrono::seconds{0} : config_.poll_interval);
         while (!stop_requested_ && std::chrono::steady_clock::now() < until)
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include "config.hpp"
 #include "cvdbot/core/result.hpp"
@@ -27,6 +29,7 @@ struct CycleReport {
     int send_failed = 0;
     int timers_fired = 0;
     bool imap_ok = true;
+    bool backlog = false;  // stored mail left for the next pass (a flood's share was used up)
 };
 
 class Daemon {
@@ -67,6 +70,8 @@ private:
     StoreKeyBindings bindings_;
     CaseEngine engine_;
     std::uint32_t current_uidvalidity_ = 0;
+    // Who sent each stored, unprocessed message: read once, not on every pass of a flood.
+    std::unordered_map<std::int64_t, std::string> pending_senders_;
     std::atomic<bool>* reload_requested_ = nullptr;
 };
 

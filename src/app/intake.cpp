@@ -259,7 +259,7 @@ Status Intake::process(std::int64_t row_id) {
             sender = *added;
         }
         const Cause cause{sender ? sender->address : summary.sender, row_id,
-                          ReplyContext{&parsed, row_id, summary.subject}};
+                          ReplyContext{&parsed, row_id, summary.subject}, summary.sender};
         auto applied = engine_.apply(the_case, *outcome, cause, now, {summary.subject, summary.language});
         if (!applied) return applied.error();
         the_case = applied->the_case;
@@ -294,10 +294,15 @@ Status Intake::process(std::int64_t row_id) {
                 config_, templates_, now, outgoing_crypto(true));
             if (!reply) return reply.error();
             reply->case_row_id = the_case->row_id;
-            if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
+            // Forged signatures in a burst get a bounded number of answers, like any reply.
+            auto admitted = admit_reply(store_, rules_.limits, "signature_problem", summary.sender,
+                                        the_case->row_id, row_id, now);
+            if (!admitted) return admitted.error();
+            if (*admitted)
+                if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
             if (auto s = store_.audit({0, the_case->row_id, now, "bot", "signature_problem",
                                        std::string(crypto::to_string(crypto_report->signature)) + " from " +
-                                           summary.sender + "; told the sender",
+                                           summary.sender + (*admitted ? "; told the sender" : "; not told (limit)"),
                                        row_id});
                 !s)
                 return s;
@@ -398,7 +403,18 @@ Status Intake::handle_command_mail(const mail::Message& parsed, std::int64_t row
                                         config_, templates_, now, outgoing_crypto());
         if (!reply) return reply.error();
         if (the_case) reply->case_row_id = the_case->row_id;
-        if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
+        // An unsigned order is answered at a From anyone can write: bounded like any reply.
+        // A registered coordinator's own orders are not limited.
+        bool admitted = true;
+        if (authorised_by.empty()) {
+            auto admit =
+                admit_reply(store_, rules_.limits, "coordinator_transcript", answer_to,
+                            the_case ? std::optional(the_case->row_id) : std::nullopt, row_id, now);
+            if (!admit) return admit.error();
+            admitted = *admit;
+        }
+        if (admitted)
+            if (auto q = store_.queue_outbound(*reply, now); !q) return q.error();
         const auto case_row = the_case ? std::optional(the_case->row_id) : std::nullopt;
         if (auto s = store_.audit({0, case_row, now, cause.actor, "command_mail", verdict, row_id}); !s) return s;
         return store_.record_processed(row_id, MessageStatus::processed, verdict, case_row, summary, now);

@@ -188,7 +188,8 @@ Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& sourc
     if (const auto* outbox = root.get_as<toml::table>("outbox")) {
         if (auto s = core::toml_only_known_keys(
                 source, *outbox, "outbox.",
-                {"retry_initial_seconds", "retry_max_seconds", "max_attempts"});
+                {"retry_initial_seconds", "retry_max_seconds", "max_attempts",
+                 "permanent_failure_counts_as_unanswered"});
             !s)
             return s.error();
         auto initial = read_seconds(source, *outbox, "outbox", "retry_initial_seconds",
@@ -206,7 +207,11 @@ Result<RuleSet> parse_rules(std::string_view toml_text, const std::string& sourc
         if (*attempts < 1 || *attempts > 1000)
             return toml_error(source, outbox->get("max_attempts"), "outbox.max_attempts",
                               "must be between 1 and 1000");
-        rules.outbox = OutboxRules{*initial, *max, static_cast<int>(*attempts)};
+        auto refusals =
+            read_value<bool>(source, *outbox, "outbox", "permanent_failure_counts_as_unanswered",
+                             rules.outbox.permanent_failure_counts_as_unanswered);
+        if (!refusals) return refusals.error();
+        rules.outbox = OutboxRules{*initial, *max, static_cast<int>(*attempts), *refusals};
     } else if (root.get("outbox")) {
         return toml_error(source, root.get("outbox"), "outbox", "must be a table");
     }

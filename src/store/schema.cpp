@@ -9,7 +9,7 @@ namespace cvd::store {
 
 namespace {
 
-constexpr std::array<const char*, 6> kMigrations{
+constexpr std::array<const char*, 7> kMigrations{
     // 1: the walking skeleton's case file.
     R"sql(
 CREATE TABLE mailbox_state (
@@ -292,6 +292,11 @@ CREATE TABLE held_messages (
     released_at    INTEGER
 );
 CREATE INDEX held_messages_waiting ON held_messages(participant_id) WHERE released_at IS NULL;
+)sql",
+    // 7: the reply limits count recent audit entries of one action (Store::count_audit) for
+    // every reply: by index, not by reading the whole (ever growing) audit log.
+    R"sql(
+CREATE INDEX audit_by_action_at ON audit_log(action, at);
 )sql",
 };
 

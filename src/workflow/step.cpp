@@ -321,6 +321,8 @@ core::Result<StepOutcome> step(const CaseSnapshot& snapshot, const Event& event,
     }
     if (std::holds_alternative<NondisclosureLiftRequested>(event))
         return detail::on_lift_request(std::move(ctx), false);
+    if (const auto* refused = std::get_if<DeliveryRefused>(&event))
+        return detail::on_delivery_refused(std::move(ctx), *refused);
     return detail::on_timer(std::move(ctx), std::get<TimerFired>(event));
 }
 

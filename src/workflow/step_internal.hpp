@@ -47,6 +47,7 @@ domain::CaseState derive_product_state(const CaseSnapshot& c,
 core::Result<StepOutcome> on_product_command(Ctx ctx, const CoordinatorCommand& cmd);
 core::Result<StepOutcome> on_web_command(Ctx ctx, const CoordinatorCommand& cmd);
 core::Result<StepOutcome> on_timer(Ctx ctx, const TimerFired& timer);
+core::Result<StepOutcome> on_delivery_refused(Ctx ctx, const DeliveryRefused& refused);
 core::Result<StepOutcome> on_lift_request(Ctx ctx, bool by_coordinator);
 
 }  // namespace cvd::workflow::detail

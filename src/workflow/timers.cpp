@@ -194,4 +194,39 @@ core::Result<StepOutcome> on_timer(Ctx ctx, const TimerFired& t) {
     return stale(c, t, "unknown timer \"" + t.name.substr(0, 60) + "\"");
 }
 
+// Reminders to addresses that refuse mail would only bounce: the vendor is treated as one
+// that has not answered its last reminder, and becomes unreachable after the usual wait
+// unless it answers first (a reply clears the timer like any other).
+core::Result<StepOutcome> on_delivery_refused(Ctx ctx, const DeliveryRefused& refused) {
+    const auto& c = ctx.c;
+    const auto what = "delivery refusal for vendor #" + std::to_string(refused.participant);
+    if (!ctx.rules.outbox.permanent_failure_counts_as_unanswered)
+        return refuse(
+            c, what,
+            "the rules do not count refusals (outbox.permanent_failure_counts_as_unanswered)");
+    const VendorSnapshot* v = find_vendor(c, refused.participant);
+    if (!v) return refuse(c, what, "the participant is not a vendor of the case");
+    if (!domain::is_open(c.state)) return refuse(c, what, "the case is closed");
+    if (v->replied || (v->state != VendorState::contacted && v->state != VendorState::details_sent))
+        return refuse(c, what,
+                      "the vendor is " + std::string(domain::to_string(v->state)) +
+                          (v->replied ? " and has answered" : ""));
+    const auto p = v->participant;
+    const auto due = add_days(ctx.now, ctx.rules.timers.vendor_unreachable_after_days);
+    for (const auto& t : c.timers)
+        if (t.name == "vendor_unreachable" && t.participant == p && t.due <= due)
+            return refuse(c, what,
+                          "the vendor counts as unreachable already on " + date_text(t.due));
+    ctx.clear_timers(std::string(kVendorReminder), p);
+    ctx.set_timer("vendor_unreachable", p, due);
+    ctx.audit("vendor_refused",
+              "every contact address of vendor #" + std::to_string(p) +
+                  " refused mail permanently; reminders skipped, unreachable on " + date_text(due));
+    ctx.notify(
+        "every contact address of vendor #" + std::to_string(p) +
+        " refuses mail: no reminders will be sent, and the vendor counts as unreachable on " +
+        date_text(due) + " unless it answers or you find another contact");
+    return std::move(ctx.out);
+}
+
 }  // namespace cvd::workflow::detail

@@ -1,15 +1,22 @@
 """Hostile input in every field of a report, end to end: SQL fragments, CR/LF in the display
 name and subject, template syntax in the text, path separators in attachment names, a huge
 header. Each is stored as plain data, and nothing of it acts: no header is injected into the
-acknowledgment, no template is expanded, no file is written, the database stays whole."""
+acknowledgment, no template is expanded, no file is written, the database stays whole.
+Zip-bomb-like mail (a thousand nesting levels, tens of thousands of parts, a large base64
+part, encryption inside encryption) costs bounded time and memory, is kept, and is answered."""
 
 import email.policy
 import os
+import resource
+import subprocess
+import time
 import unittest
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from mailtest import DOMAIN, CvdbotTestCase, addr, append_raw, fetch_all, messages, text_of, wait_count
+from mailtest import (DOMAIN, CvdbotTestCase, addr, append_raw, fetch_all, messages, report, send, text_of,
+                      wait_count)
+from test_openpgp import Gpg, pgp_mime_encrypted
 
 
 class Hostile(CvdbotTestCase):
@@ -56,6 +63,65 @@ class Hostile(CvdbotTestCase):
             self.assertNotIn("\n", str(reply["Subject"]))
             # Template syntax from the sender is never expanded.
             self.assertNotIn("loop", text_of(reply).replace("{{#case_id}}loop", ""))
+
+    def test_zip_bomb_like_nesting_is_bounded_kept_and_answered(self):
+        head = f"From: Eve <{addr('discoverer')}>\r\nTo: {addr('bot')}\r\nMIME-Version: 1.0\r\n"
+
+        def bomb(subject, rest):
+            return (head + f"Subject: {subject}\r\nMessage-ID: {make_msgid(domain=DOMAIN)}\r\n" + rest).encode()
+
+        deep_multipart = "".join(f"Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n"
+                                 for i in range(1000)) + "Content-Type: text/plain\r\n\r\nProduct: X\r\n"
+        deep_forward = "".join(f"Content-Type: message/rfc822\r\n\r\nSubject: level {i}\r\n"
+                               for i in range(1000)) + "\r\nProduct: X\r\n"
+        many_parts = ("Content-Type: multipart/mixed; boundary=z\r\n\r\n"
+                      "--z\r\nContent-Type: text/plain\r\n\r\nProduct: X\r\n" +
+                      "".join(f"--z\r\nContent-Type: application/octet-stream\r\n"
+                              f"Content-Disposition: attachment; filename=p{i}\r\n\r\nx\r\n" for i in range(30000)) +
+                      "--z--\r\n")
+        big_base64 = ("Content-Type: multipart/mixed; boundary=z\r\n\r\n"
+                      "--z\r\nContent-Type: text/plain\r\n\r\nProduct: X\r\n"
+                      "--z\r\nContent-Type: application/gzip\r\nContent-Transfer-Encoding: base64\r\n"
+                      "Content-Disposition: attachment; filename=bomb.gz\r\n\r\n" +
+                      ("A" * 76 + "\r\n") * 100000 + "--z--\r\n")
+        bombs = [("deep multipart", deep_multipart), ("deep forward", deep_forward),
+                 ("thirty thousand parts", many_parts), ("big base64", big_base64)]
+        for subject, rest in bombs:
+            append_raw("bot", bomb(subject, rest))
+        # Encryption inside encryption, five layers, each to the bot's key.
+        gpg = Gpg("discoverer")
+        try:
+            gpg.run("--import", data=self.cvdbot("key", "export-bot").stdout.encode())
+            bot_fpr = [l for l in gpg.run("--with-colons", "--list-keys", addr("bot")).stdout.decode().splitlines()
+                       if l.startswith("fpr:")][0].split(":")[9]
+            layer = report(subject="innermost", body="Product: X\n")
+            for i in range(5):
+                layer = pgp_mime_encrypted("discoverer", bot_fpr, gpg, layer, f"layer {i}", sign=False)
+            append_raw("bot", layer.as_bytes(policy=email.policy.SMTP))
+        finally:
+            gpg.close()
+        # A real report after them all is not held up.
+        send(report(subject="A real report", sender="discoverer2"))
+        wait_count("bot", len(bombs) + 2)
+
+        started = time.monotonic()
+        self.run_once()
+        elapsed = time.monotonic() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"\nzip-bomb-like mail: {len(bombs) + 2} messages in {elapsed:.1f} s, peak RSS {peak_mb:.0f} MB")
+        subprocess.run(["gpgconf", "--homedir", os.path.join(self.work, "gnupg"), "--kill", "gpg-agent"],
+                       capture_output=True)
+        self.assertLess(elapsed, 120)
+        self.assertLess(peak_mb, 1500)
+        # Every message kept and processed: a case each, the raw bytes stored whole.
+        self.assertEqual(self.db("SELECT status, count(*) FROM messages WHERE direction = 'inbound' GROUP BY status"),
+                         [("processed", len(bombs) + 2)])
+        self.assertEqual(self.db("SELECT count(*) FROM cases"), [(len(bombs) + 2,)])
+        self.assertEqual(self.db("PRAGMA integrity_check"), [("ok",)])
+        # Each sender is acknowledged: the bombs' sender within the reply limit, the real one once.
+        wait_count("discoverer2", 1)
+        wait_count("discoverer", len(bombs) + 1, timeout=30)
+        self.assertLessEqual(len(fetch_all("discoverer")), 10)  # [limits] replies_per_sender
 
 
 if __name__ == "__main__":

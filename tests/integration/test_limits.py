@@ -5,9 +5,10 @@ every suppressed reply is in the audit log."""
 import os
 import unittest
 
-from mailtest import CvdbotTestCase, fetch_all, report, send, wait_count
+from mailtest import CvdbotTestCase, addr, fetch_all, report, send, wait_count
 
 LIMIT = 3
+TAG = "[CVD#2026-0001]"
 
 
 class Limits(CvdbotTestCase):
@@ -19,6 +20,14 @@ class Limits(CvdbotTestCase):
         self.assertIn("replies_per_sender = 10", text)
         with open(rules, "w") as f:
             f.write(text.replace("replies_per_sender = 10", f"replies_per_sender = {LIMIT}"))
+        with open(self.config, "a") as f:
+            f.write(f'[coordinators]\naddresses = ["{addr("coordinator")}"]\n')
+
+    def open_case(self):
+        send(report(subject="XSS in Example CMS"))
+        wait_count("bot", 1)
+        self.run_once()
+        self.assertEqual(self.db("SELECT count(*) FROM cases"), [(1,)])
 
     def test_a_flood_from_one_address_gets_a_bounded_number_of_replies(self):
         flood = 15
@@ -47,6 +56,39 @@ class Limits(CvdbotTestCase):
         wait_count("bot", flood + 2)
         self.run_once()
         self.assertEqual(self.db("SELECT count(*) FROM outbox WHERE recipients LIKE 'discoverer@%'")[0][0], LIMIT)
+
+    def test_a_burst_of_status_inquiries_in_one_case_gets_bounded_replies(self):
+        self.open_case()  # the acknowledgment is the first reply to the discoverer
+        burst = 8
+        for i in range(burst):
+            send(report(subject=f"Re: {TAG} XSS in Example CMS", body=f"Any update on this? ({i})\n"))
+        wait_count("bot", burst + 1)
+        self.run_once()
+        self.assertEqual(self.db("SELECT count(*) FROM audit_log WHERE action = 'status_inquiry'"), [(burst,)])
+        self.assertEqual(self.db("SELECT count(*) FROM outbox WHERE recipients LIKE 'discoverer@%'"), [(LIMIT,)])
+        suppressed = self.db("SELECT detail FROM audit_log WHERE action = 'reply_suppressed'")
+        self.assertEqual(len(suppressed), burst + 1 - LIMIT)
+        self.assertTrue(all(d.startswith("status_reply to discoverer@") for (d,) in suppressed), suppressed)
+        self.assertEqual(self.db("SELECT status, count(*) FROM messages WHERE direction = 'inbound' GROUP BY status"),
+                         [("processed", burst + 1)])
+        wait_count("discoverer", LIMIT)
+        self.assertEqual(len(fetch_all("discoverer")), LIMIT)
+
+    def test_unsigned_orders_in_a_burst_get_bounded_transcripts(self):
+        self.open_case()
+        before = self.db("SELECT count(*) FROM outbox WHERE recipients LIKE 'coordinator@%'")[0][0]
+        burst = 6
+        for i in range(burst):
+            send(report(subject=f"{TAG} orders {i}", body="accept\n", sender="coordinator"))
+        wait_count("bot", burst + 1)
+        self.run_once()
+        self.assertEqual(self.db("SELECT state FROM cases"), [("received",)])
+        self.assertEqual(self.db("SELECT count(*) FROM audit_log WHERE action = 'command_mail'"), [(burst,)])
+        self.assertEqual(self.db("SELECT count(*) FROM outbox WHERE recipients LIKE 'coordinator@%'"),
+                         [(before + LIMIT,)])
+        suppressed = self.db("SELECT detail FROM audit_log WHERE action = 'reply_suppressed'")
+        self.assertEqual(len(suppressed), burst - LIMIT)
+        self.assertTrue(all(d.startswith("coordinator_transcript to coordinator@") for (d,) in suppressed), suppressed)
 
 
 if __name__ == "__main__":

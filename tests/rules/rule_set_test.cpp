@@ -11,6 +11,18 @@ TEST_CASE("The shipped rules load") {
     REQUIRE(rules.ok());
     CHECK(rules->intake.acknowledge_reports);
     CHECK(rules->intake.acknowledgment_template == "acknowledgment");
+    CHECK(rules->outbox.permanent_failure_counts_as_unanswered);
+}
+
+TEST_CASE("Whether a permanent refusal counts toward unreachable is a checked rule") {
+    CHECK_FALSE(parse_rules("", "w.toml")->outbox.permanent_failure_counts_as_unanswered);
+    auto on = parse_rules("[outbox]\npermanent_failure_counts_as_unanswered = true\n", "w.toml");
+    REQUIRE(on.ok());
+    CHECK(on->outbox.permanent_failure_counts_as_unanswered);
+    auto wrong = parse_rules("[outbox]\n\npermanent_failure_counts_as_unanswered = 2\n", "w.toml");
+    REQUIRE_FALSE(wrong.ok());
+    CHECK(wrong.error().message ==
+          "w.toml:3: outbox.permanent_failure_counts_as_unanswered: has the wrong type");
 }
 
 TEST_CASE("Rule errors name the file, the line and the key") {

@@ -42,6 +42,20 @@ struct TempDb {
         return rc;
     }
     void exec_ok(const std::string& sql) { REQUIRE(exec(sql) == SQLITE_OK); }
+    // The details of EXPLAIN QUERY PLAN for `sql`, one line each.
+    std::string query_plan(const std::string& sql) {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+        sqlite3_stmt* stmt = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr) ==
+                SQLITE_OK);
+        std::string plan;
+        while (sqlite3_step(stmt) == SQLITE_ROW)
+            plan += std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3))) + "\n";
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+        return plan;
+    }
 };
 
 inline domain::Participant add_vendor(Store& s, std::int64_t case_row_id,

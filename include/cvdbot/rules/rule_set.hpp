@@ -21,6 +21,9 @@ struct OutboxRules {
     std::chrono::seconds retry_initial{60};
     std::chrono::seconds retry_max{3600};
     int max_attempts = 72;
+    // A vendor whose every contact address refuses mail for good (5xx) skips its reminders
+    // and becomes unreachable after timers.vendor_unreachable_after_days.
+    bool permanent_failure_counts_as_unanswered = false;
 };
 
 // Bounds on the replies the bot sends on its own (acknowledgments, "could not decrypt",

@@ -71,8 +71,14 @@ struct TimerFired {
     std::optional<std::int64_t> participant{};
 };
 
+// The SMTP server refused mail to every contact address of this vendor for good (5xx).
+// Counted toward "unreachable" when rules.outbox.permanent_failure_counts_as_unanswered.
+struct DeliveryRefused {
+    std::int64_t participant = 0;
+};
+
 using Event = std::variant<ReportReceived, CorrespondenceReceived, CoordinatorCommandReceived,
-                           NondisclosureLiftRequested, TimerFired>;
+                           NondisclosureLiftRequested, TimerFired, DeliveryRefused>;
 
 // --- commands -----------------------------------------------------------------------
 struct OpenCase {

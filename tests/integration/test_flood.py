@@ -1,0 +1,119 @@
+"""A flood from one address (10,000 messages; 1,000 in sanitizer builds, FLOOD_MESSAGES) neither
+starves other senders nor fills the outbox: senders take turns in processing, the others'
+reports delivered after the flood are acknowledged long before the flood is worked off, the
+flooder gets at most [limits] replies_per_sender replies, and every message is processed once."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+import unittest
+from email.utils import make_msgid
+
+from mailtest import (CVDBOT, DOMAIN, STACK, CvdbotTestCase, addr, fetch_all, imap, report, send, wait_count,
+                      wait_for)
+
+FLOOD = int(os.environ.get("FLOOD_MESSAGES", "10000"))
+OTHERS = ["discoverer2", "operator", "vendor"]
+PER_SENDER = 10  # rules/workflow.toml [limits] replies_per_sender
+
+
+class Flood(CvdbotTestCase):
+    def setUp(self):
+        super().setUp()
+        self.proc = None
+
+    def tearDown(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        subprocess.run(["gpgconf", "--homedir", os.path.join(self.work, "gnupg"), "--kill", "gpg-agent"],
+                       capture_output=True)
+        super().tearDown()
+
+    def query(self, sql):
+        conn = sqlite3.connect(self.db_path, timeout=30)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+
+    def deliver_flood(self):
+        """Written straight into the bot's Maildir (as an LDA would), then indexed by Dovecot."""
+        maildir = os.path.join(STACK["MAILSTACK_DIR"], "mail", "bot", "Maildir")
+        owner = os.stat(maildir)
+        tmp, new = os.path.join(maildir, "tmp"), os.path.join(maildir, "new")
+        os.makedirs(tmp, exist_ok=True)
+        stamp = int(time.time())
+        for i in range(FLOOD):
+            raw = (f"From: Away Robot <{addr('discoverer')}>\r\nTo: {addr('bot')}\r\n"
+                   f"Subject: Re: your message {i}\r\nMessage-ID: {make_msgid(domain=DOMAIN)}\r\n"
+                   f"Date: Thu, 26 Nov 2026 10:00:00 +0900\r\n\r\nI am away until Monday ({i}).\r\n").encode()
+            name = f"{stamp}.M{i:06d}P{os.getpid()}.flood,S={len(raw)}"
+            path = os.path.join(tmp, name)
+            with open(path, "wb") as f:
+                f.write(raw)
+            os.chown(path, owner.st_uid, owner.st_gid)
+            os.rename(path, os.path.join(new, name))
+        conn = imap("bot")  # SELECT makes Dovecot give them UIDs now, before the others arrive
+        try:
+            typ, data = conn.uid("SEARCH", None, "ALL")
+            return len(data[0].split())
+        finally:
+            conn.logout()
+
+    def test_a_flood_from_one_address_neither_starves_others_nor_fills_the_outbox(self):
+        started = time.monotonic()
+        self.assertEqual(self.deliver_flood(), FLOOD)
+        delivered = time.monotonic() - started
+        log_path = os.path.join(self.work, "cvdbot.log")
+        with open(log_path, "ab") as log:
+            self.proc = subprocess.Popen([CVDBOT, "--config", self.config, "run", "--allow-root"], stdout=log,
+                                         stderr=log, stdin=subprocess.DEVNULL)
+        t0 = time.monotonic()
+        # The others write once the daemon is busy with the flood.
+        def fetching():
+            try:
+                return self.query("SELECT count(*) FROM messages WHERE direction = 'inbound'")[0][0] > 0
+            except sqlite3.OperationalError:  # the daemon is still creating the database
+                return False
+        wait_for(fetching, 300, "the flood being fetched")
+        for user in OTHERS:
+            send(report(subject=f"Report from {user}", sender=user))
+        sent_at = time.monotonic() - t0
+        for user in OTHERS:
+            wait_count(user, 1, timeout=600)
+        others_answered = time.monotonic() - t0
+        flood_left = self.query("SELECT count(*) FROM messages WHERE direction = 'inbound' "
+                                "AND status = 'pending'")[0][0]
+        unfetched = FLOOD + len(OTHERS) - self.query("SELECT count(*) FROM messages WHERE direction = 'inbound'")[0][0]
+
+        def all_processed():
+            return self.query("SELECT count(*) FROM messages WHERE direction = 'inbound' AND status = 'processed'"
+                              )[0][0] == FLOOD + len(OTHERS)
+        wait_for(all_processed, 1500, "every message processed")
+        flood_done = time.monotonic() - t0
+        print(f"\nflood of {FLOOD}: written to the Maildir in {delivered:.1f} s; others sent at {sent_at:.1f} s, "
+              f"answered at {others_answered:.1f} s ({flood_left} flood messages still waiting, {unfetched} not yet "
+              f"fetched); all processed at {flood_done:.1f} s")
+        self.assertGreater(flood_left + unfetched, 0, "the others must be answered before the flood is worked off")
+        self.assertLess(others_answered, flood_done)
+
+        self.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(self.proc.wait(timeout=60), 0)
+        # Every message once; the flooder's replies bounded; the outbox holds only what the limits allow.
+        self.assertEqual(self.query("SELECT count(*) FROM cases")[0][0], FLOOD + len(OTHERS))
+        self.assertEqual(self.query("SELECT count(*) FROM outbox WHERE recipients LIKE 'discoverer@%'")[0][0],
+                         PER_SENDER)
+        self.assertLessEqual(self.query("SELECT count(*) FROM outbox")[0][0], PER_SENDER + 2 * len(OTHERS))
+        self.assertEqual(self.query("SELECT count(*) FROM outbox WHERE state != 'sent'")[0][0], 0)
+        self.assertEqual(len(fetch_all("discoverer")), PER_SENDER)
+        for user in OTHERS:
+            self.assertIn(len(fetch_all(user)), (1, 2))  # the acknowledgment (and a missing-fields list)
+        self.assertGreaterEqual(self.query("SELECT count(*) FROM audit_log WHERE action = 'reply_suppressed'")[0][0],
+                                FLOOD - PER_SENDER)
+
+
+if __name__ == "__main__":
+    unittest.main()
