@@ -106,6 +106,31 @@ core::Status check_flags(std::string_view flags) {
     return {};
 }
 
+std::vector<std::string> uid_sets(std::vector<std::uint32_t> uids, std::size_t max_items) {
+    std::sort(uids.begin(), uids.end());
+    uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+    if (!uids.empty() && uids.front() == 0) uids.erase(uids.begin());
+    std::vector<std::string> sets;
+    std::string current;
+    std::size_t items = 0;
+    for (std::size_t i = 0; i < uids.size();) {
+        std::size_t j = i;
+        while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1) ++j;
+        if (items == std::max<std::size_t>(max_items, 1)) {
+            sets.push_back(std::move(current));
+            current.clear();
+            items = 0;
+        }
+        if (!current.empty()) current += ',';
+        current += std::to_string(uids[i]);
+        if (j > i) current += ':' + std::to_string(uids[j]);
+        ++items;
+        i = j + 1;
+    }
+    if (!current.empty()) sets.push_back(std::move(current));
+    return sets;
+}
+
 std::optional<MailboxStatus> parse_select(std::string_view untagged) {
     MailboxStatus status;
     bool have_uidvalidity = false;
