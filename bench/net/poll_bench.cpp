@@ -85,13 +85,13 @@ int main(int argc, char** argv) {
     std::uint32_t last = first->uidnext - 1;
     std::printf("mailbox %s: %u messages\n", user.c_str(), first->exists);
 
-    // Nothing new: SELECT, and no search because UIDNEXT has not moved.
+    // Nothing new: STATUS, and no search because UIDNEXT has not moved.
     std::vector<double> idle_ms;
     std::vector<double> idle_bytes;
     for (int i = 0; i < rounds; ++i) {
         const auto before = traffic(client.counters());
         const auto start = Clock::now();
-        auto status = client.select();
+        auto status = client.status();
         if (!status) die(status.error().message);
         auto uids = client.uids_after(last, *status);
         if (!uids) die(uids.error().message);
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
         idle_bytes.push_back(static_cast<double>(traffic(client.counters()) - before));
     }
 
-    // One new message: SELECT, UID SEARCH and the FETCH of it.
+    // One new message: STATUS, SELECT, UID SEARCH and the FETCH of it.
     net::SmtpClient smtp(smtp_settings);
     net::ImapClient watcher(imap);
     std::vector<double> one_ms;
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
         }
         const auto before = traffic(client.counters());
         const auto start = Clock::now();
-        auto status = client.select();
+        auto status = client.status();
         if (!status) die(status.error().message);
         auto uids = client.uids_after(last, *status);
         if (!uids || uids->size() != 1) die("expected one new message");

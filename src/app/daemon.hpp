@@ -9,6 +9,7 @@
 #include "cvdbot/core/time.hpp"
 #include "cvdbot/crypto/keyring.hpp"
 #include "cvdbot/net/imap_client.hpp"
+#include "cvdbot/net/imap_idle.hpp"
 #include "cvdbot/net/smtp_client.hpp"
 #include "cvdbot/render/template_set.hpp"
 #include "cvdbot/rules/rule_set.hpp"
@@ -38,7 +39,9 @@ public:
     // (disk full, locked) ends the cycle early and is returned.
     core::Result<CycleReport> cycle();
 
-    // Cycles every poll interval until stop_requested; the current message is finished first.
+    // Cycles until stop_requested; the current message is finished first. Between cycles it
+    // waits for new mail (IMAP IDLE, if configured and offered), the next timer or outbox
+    // retry, or the poll interval, whichever comes first.
     core::Status run_forever();
 
     // Re-reads rules/ and templates/; if the new set fails its checks the old one stays and
@@ -50,9 +53,13 @@ public:
 private:
     core::Status fetch_and_process(CycleReport& report);
     core::Status process_pending(CycleReport& report);
+    core::Result<std::vector<net::FetchedMessage>> fetch_one(std::uint32_t uid);
+    core::Status take_in(std::uint32_t uid, const std::string& raw, CycleReport& report);
     core::Status mark_on_server();
     core::Status drain_outbox(CycleReport& report);
     bool to_a_coordinator(const std::vector<std::string>& recipients) const;
+    void wait_for_work();
+    void sleep_for(std::chrono::milliseconds duration);
 
     Config config_;
     rules::RuleSet rules_;
@@ -63,6 +70,7 @@ private:
     const std::atomic<bool>& stop_requested_;
     net::ImapClient imap_;
     net::SmtpClient smtp_;
+    std::unique_ptr<net::ImapIdle> idle_;  // null: polling only
     Intake intake_;
     StoreKeyBindings bindings_;
     CaseEngine engine_;

@@ -208,19 +208,38 @@ core::Result<std::vector<std::uint32_t>> ImapClient::uids_after(std::uint32_t la
     return imap::parse_search(*untagged, last_uid);
 }
 
+core::Result<MailboxStatus> ImapClient::status() {
+    // STATUS of the selected mailbox answers from this session's view, which only a command
+    // that synchronises (NOOP) brings up to date with new deliveries.
+    auto synced = impl_->in_mailbox("NOOP");
+    if (!synced) return synced.error();
+    auto untagged = impl_->in_mailbox("STATUS " + imap::quote(impl_->settings.mailbox) +
+                                      " (UIDNEXT UIDVALIDITY MESSAGES)");
+    if (!untagged) return untagged.error();
+    auto status = imap::parse_status(*untagged);
+    if (!status) {
+        return make_error(ErrorKind::rejected, "IMAP STATUS " + impl_->settings.mailbox + " at " +
+                                                   detail::redact_url(impl_->base_url) +
+                                                   ": no UIDVALIDITY and UIDNEXT in the answer");
+    }
+    return *status;
+}
+
 core::Result<std::vector<std::uint32_t>> ImapClient::uids_after(std::uint32_t last_uid,
-                                                                const MailboxStatus& selected) {
-    if (selected.uidnext != 0 && selected.uidnext <= last_uid + std::uint64_t{1}) {
+                                                                const MailboxStatus& known) {
+    if (known.uidnext != 0 && known.uidnext <= last_uid + std::uint64_t{1}) {
         return std::vector<std::uint32_t>{};
     }
     auto& searched = impl_->searched;
-    if (selected.uidnext != 0 && selected.uidvalidity == searched.uidvalidity &&
-        selected.uidnext == searched.uidnext && last_uid >= searched.highest) {
+    if (known.uidnext != 0 && known.uidvalidity == searched.uidvalidity &&
+        known.uidnext == searched.uidnext && last_uid >= searched.highest) {
         return std::vector<std::uint32_t>{};
     }
+    auto fresh = select();
+    if (!fresh) return fresh.error();
     auto uids = uids_after(last_uid);
     if (!uids) return uids;
-    searched = {selected.uidvalidity, selected.uidnext, uids->empty() ? last_uid : uids->back()};
+    searched = {fresh->uidvalidity, fresh->uidnext, uids->empty() ? last_uid : uids->back()};
     return uids;
 }
 

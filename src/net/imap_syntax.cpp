@@ -153,6 +153,34 @@ std::optional<MailboxStatus> parse_select(std::string_view untagged) {
     return status;
 }
 
+std::optional<MailboxStatus> parse_status(std::string_view untagged) {
+    for (auto line : split_lines(untagged)) {
+        auto words = split_words(line);
+        if (words.size() < 3 || words[0] != "*" || !core::iequals_ascii(words[1], "STATUS")) {
+            continue;
+        }
+        auto open = line.rfind('(');
+        if (open == std::string_view::npos || line.back() != ')') continue;
+        auto items = split_words(line.substr(open + 1, line.size() - open - 2));
+        MailboxStatus status;
+        bool have_uidvalidity = false;
+        for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+            auto n = to_uint32(items[i + 1]);
+            if (!n) continue;
+            if (core::iequals_ascii(items[i], "UIDVALIDITY")) {
+                status.uidvalidity = *n;
+                have_uidvalidity = true;
+            } else if (core::iequals_ascii(items[i], "UIDNEXT")) {
+                status.uidnext = *n;
+            } else if (core::iequals_ascii(items[i], "MESSAGES")) {
+                status.exists = *n;
+            }
+        }
+        if (have_uidvalidity && status.uidnext != 0) return status;
+    }
+    return std::nullopt;
+}
+
 std::vector<std::uint32_t> parse_search(std::string_view untagged, std::uint32_t after) {
     std::vector<std::uint32_t> uids;
     for (auto line : split_lines(untagged)) {

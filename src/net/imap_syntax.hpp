@@ -30,6 +30,10 @@ std::vector<std::string> uid_sets(std::vector<std::uint32_t> uids, std::size_t m
 // The untagged responses of SELECT (one per line). nullopt without UIDVALIDITY.
 std::optional<MailboxStatus> parse_select(std::string_view untagged);
 
+// The "* STATUS mailbox (UIDNEXT n UIDVALIDITY n MESSAGES n)" response; nullopt without
+// UIDVALIDITY or UIDNEXT.
+std::optional<MailboxStatus> parse_status(std::string_view untagged);
+
 // "* SEARCH ..." lines: the UIDs greater than `after`, ascending, without duplicates. Servers
 // answer "n:*" with the highest UID even when it is below n, hence the filter.
 std::vector<std::uint32_t> parse_search(std::string_view untagged, std::uint32_t after);

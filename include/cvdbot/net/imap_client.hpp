@@ -63,15 +63,22 @@ class ImapClient {
     // Dovecot, by any command after the next one): poll with select() then uids_after().
     core::Result<MailboxStatus> select();
 
+    // UIDNEXT, UIDVALIDITY and the message count by STATUS, on the connection that keeps the
+    // mailbox selected (after a NOOP that brings it up to date): far cheaper than select() on a big
+    // mailbox (Dovecot reopens the mailbox for every SELECT: ~200 ms at 100,000 messages, against
+    // ~0.1 ms for STATUS). Poll with status() then uids_after(last_uid, status).
+    core::Result<MailboxStatus> status();
+
     // UIDs greater than last_uid, ascending.
     core::Result<std::vector<std::uint32_t>> uids_after(std::uint32_t last_uid);
 
-    // The same for the mailbox just select()ed, without asking the server when `selected`
-    // shows nothing can be new: UIDNEXT is at most last_uid + 1, or it has not moved since an
-    // earlier search that found nothing above last_uid. A poll that finds nothing then costs
-    // the SELECT alone: one round trip and a few hundred bytes, however big the mailbox.
+    // The same, without asking the server when `known` (from status() or select()) shows
+    // nothing can be new: UIDNEXT is at most last_uid + 1, or it has not moved since an earlier
+    // search that found nothing above last_uid. A poll that finds nothing then costs the
+    // STATUS alone: one round trip and about 200 bytes, however big the mailbox. When a search
+    // is needed, a fresh SELECT comes first, so that it sees every message UIDNEXT counted.
     core::Result<std::vector<std::uint32_t>> uids_after(std::uint32_t last_uid,
-                                                        const MailboxStatus& selected);
+                                                        const MailboxStatus& known);
 
     // The message exactly as stored (BODY[]). This also sets \Seen: track progress by
     // (UIDVALIDITY, UID), not by flags.
