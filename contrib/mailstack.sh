@@ -9,6 +9,7 @@
 #   mailstack.sh stop-smtp|start-smtp DIR   only Postfix (simulate an SMTP outage)
 #   mailstack.sh stop-imap|start-imap DIR   only Dovecot (IMAP and LMTP)
 #   mailstack.sh status DIR              which parts are running
+#   mailstack.sh no-idle|idle DIR        restart Dovecot without (with) the IDLE capability
 #
 # Domain example.test; users bot discoverer discoverer2 vendor vendor2 operator coordinator, all
 # with password "secret". bot+anything@example.test is delivered to bot. Mail to other domains is
@@ -317,6 +318,8 @@ service anvil {
     mode = 0
   }
 }
+# Written by no-idle / idle: an imap_capability without IDLE, to test the polling fallback.
+!include_try $DV_DIR/capability.conf
 EOF
 }
 
@@ -543,6 +546,25 @@ cmd_part() {
     esac
 }
 
+# A server without IDLE (Dovecot 2.3's own list minus IDLE), for the polling fallback.
+cmd_idle() {
+    local wanted=$1
+    with_existing "$2" || die "$2 does not exist: run '$0 start $2' first"
+    load_ports
+    require_root "$([[ $wanted == on ]] && echo idle || echo no-idle)"
+    if [[ $wanted == on ]]; then
+        : >"$DV_DIR/capability.conf"
+    else
+        echo "imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY" \
+            "THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE" \
+            "UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH" \
+            "ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY LITERAL+" \
+            "NOTIFY SPECIAL-USE" >"$DV_DIR/capability.conf"
+    fi
+    stop_dovecot
+    start_dovecot
+}
+
 cmd_status() {
     with_existing "$1" || die "$1 does not exist"
     local pid
@@ -563,6 +585,8 @@ main() {
         start-imap) [[ $# -eq 1 ]] || usage; cmd_part start dovecot "$1" ;;
         stop-imap) [[ $# -eq 1 ]] || usage; cmd_part stop dovecot "$1" ;;
         status) [[ $# -eq 1 ]] || usage; cmd_status "$1" ;;
+        no-idle) [[ $# -eq 1 ]] || usage; cmd_idle off "$1" ;;
+        idle) [[ $# -eq 1 ]] || usage; cmd_idle on "$1" ;;
         -h | --help | help) usage ;;
         *) usage ;;
     esac

@@ -102,7 +102,8 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
     {
         const auto& t = **imap;
         if (auto s = core::toml_only_known_keys(source, t, "imap.",
-                                                {"url", "user", "password", "password_file", "mailbox", "processed_folder"});
+                                                {"url", "user", "password", "password_file", "mailbox", "processed_folder",
+                                                 "idle", "idle_reissue_seconds"});
             !s)
             return s.error();
         auto url = read.string(t, "imap", "url", true);
@@ -118,6 +119,16 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
         auto processed = read.string(t, "imap", "processed_folder", false);
         if (!processed) return processed.error();
         config.imap = ImapConfig{*url, *user, *password, *mailbox, *processed};
+        if (const auto* node = t.get("idle")) {
+            if (!node->is_boolean()) return toml_error(source, node, "imap.idle", "must be true or false");
+            config.imap.idle = *node->value<bool>();
+        }
+        if (const auto* node = t.get("idle_reissue_seconds")) {
+            const auto value = node->value<std::int64_t>();
+            if (!node->is_integer() || !value || *value < 10 || *value > 29 * 60)
+                return toml_error(source, node, "imap.idle_reissue_seconds", "must be an integer from 10 to 1740");
+            config.imap.idle_reissue = std::chrono::seconds(*value);
+        }
     }
 
     auto smtp = section(source, root, "smtp", true);

@@ -17,6 +17,12 @@ struct ImapConfig {
     std::string password;
     std::string mailbox = "INBOX";
     std::string processed_folder;  // empty: flag \Seen and leave the message in place
+    // IMAP IDLE: new mail is fetched as soon as the server reports it; polling stays as the
+    // fallback for servers without IDLE and bounds every wait.
+    bool idle = true;
+    // IDLE is ended and started again this often, before the server's inactivity timeout
+    // (RFC 2177: at most every 29 minutes).
+    std::chrono::seconds idle_reissue{25 * 60};
 };
 
 struct SmtpConfig {

@@ -15,6 +15,9 @@ using core::Status;
 namespace {
 // Messages of one sender processed per pass; a pass then ends soon and new mail is fetched.
 constexpr std::size_t kPerSenderPerPass = 25;
+// Bytes of mail fetched with one command (by RFC822.SIZE): well under the 64 MiB the daemon
+// may use, large enough that round trips do not matter.
+constexpr std::uint64_t kFetchBudget = 8u * 1024 * 1024;
 }  // namespace
 
 Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet templates, store::Store store,
@@ -28,6 +31,11 @@ Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet template
       stop_requested_(stop_requested),
       imap_(net::ImapSettings{config_.imap.url, config_.imap.user, config_.imap.password, config_.imap.mailbox}),
       smtp_(net::SmtpSettings{config_.smtp.url, config_.smtp.user, config_.smtp.password}),
+      idle_(config_.imap.idle ? std::make_unique<net::ImapIdle>(
+                                    net::ImapSettings{config_.imap.url, config_.imap.user, config_.imap.password,
+                                                      config_.imap.mailbox},
+                                    config_.imap.idle_reissue)
+                              : nullptr),
       intake_(store_, templates_, rules_, config_, clock_, &keyring_),
       bindings_(store_),
       engine_(store_, templates_, rules_, config_, OutgoingCrypto{&keyring_, &bindings_, false}) {}
@@ -57,7 +65,8 @@ core::Result<CycleReport> Daemon::cycle() {
 }
 
 Status Daemon::fetch_and_process(CycleReport& report) {
-    auto status = imap_.select();
+    // STATUS, not SELECT: on a big mailbox it is what keeps a poll that finds nothing cheap.
+    auto status = imap_.status();
     if (!status) return status.error();
     const std::string& mailbox = config_.imap.mailbox;
     auto known = store_.mailbox_state(mailbox);
@@ -74,25 +83,52 @@ Status Daemon::fetch_and_process(CycleReport& report) {
     current_uidvalidity_ = status->uidvalidity;
     if (auto s = mark_on_server(); !s) return s;
 
-    auto uids = imap_.uids_after((*known)->last_uid);
+    auto uids = imap_.uids_after((*known)->last_uid, *status);
     if (!uids) return uids.error();
-    for (const auto uid : *uids) {
-        if (stop_requested_) break;
-        auto raw = imap_.fetch(uid);
-        if (!raw) return raw.error();
-        // The raw bytes are stored before anything else happens.
-        auto stored = store_.store_fetched({mailbox, status->uidvalidity, uid}, *raw, clock_.now());
-        if (!stored) return stored.error();
-        ++report.fetched;
-        if (stored->outcome == store::FetchOutcome::duplicate) {
-            ++report.duplicates;
-            spdlog::info("UID {} duplicates stored message {}; not processed again", uid, stored->row_id);
-            continue;
+    if (uids->empty()) return {};
+    auto sizes = imap_.sizes(*uids);
+    if (!sizes) return sizes.error();
+    // One UID FETCH per batch of at most kFetchBudget bytes: few round trips, bounded memory.
+    for (std::size_t next = 0; next < sizes->size() && !stop_requested_;) {
+        std::vector<std::uint32_t> batch;
+        std::uint64_t bytes = 0;
+        while (next < sizes->size() && (batch.empty() || bytes + (*sizes)[next].bytes <= kFetchBudget)) {
+            bytes += (*sizes)[next].bytes;
+            batch.push_back((*sizes)[next++].uid);
+        }
+        auto fetched = batch.size() == 1 ? fetch_one(batch.front()) : imap_.fetch_many(batch);
+        if (!fetched) return fetched.error();
+        for (auto& message : *fetched) {
+            if (stop_requested_) break;
+            if (auto s = store_message(message.uid, message.raw, report); !s) return s;
+            message.raw = std::string();
         }
     }
-    // Everything fetched is stored; now processed with senders taking turns.
+    // Everything fetched is stored; now processed with senders taking turns, then flagged.
     if (auto s = process_pending(report); !s) return s;
     return mark_on_server();
+}
+
+// A lone message (maybe a large one) through the plain fetch.
+core::Result<std::vector<net::FetchedMessage>> Daemon::fetch_one(std::uint32_t uid) {
+    auto raw = imap_.fetch(uid);
+    if (!raw && raw.error().kind == core::ErrorKind::not_found) return std::vector<net::FetchedMessage>{};
+    if (!raw) return raw.error();
+    std::vector<net::FetchedMessage> one;
+    one.push_back({uid, std::move(*raw)});
+    return one;
+}
+
+Status Daemon::store_message(std::uint32_t uid, const std::string& raw, CycleReport& report) {
+    // The raw bytes are stored before anything else happens.
+    auto stored = store_.store_fetched({config_.imap.mailbox, current_uidvalidity_, uid}, raw, clock_.now());
+    if (!stored) return stored.error();
+    ++report.fetched;
+    if (stored->outcome == store::FetchOutcome::duplicate) {
+        ++report.duplicates;
+        spdlog::info("UID {} duplicates stored message {}; not processed again", uid, stored->row_id);
+    }
+    return {};
 }
 
 Status Daemon::process_pending(CycleReport& report) {
@@ -128,6 +164,8 @@ Status Daemon::process_pending(CycleReport& report) {
 Status Daemon::mark_on_server() {
     auto todo = store_.awaiting_server_mark();
     if (!todo) return todo.error();
+    std::vector<std::uint32_t> uids;
+    std::vector<std::int64_t> rows;
     for (const auto& m : *todo) {
         if (!m.location || m.location->mailbox != config_.imap.mailbox ||
             m.location->uidvalidity != current_uidvalidity_) {
@@ -135,13 +173,19 @@ Status Daemon::mark_on_server() {
             if (auto s = store_.mark_server_done(m.row_id); !s) return s;
             continue;
         }
-        const auto uid = m.location->uid;
-        auto done = config_.imap.processed_folder.empty() ? imap_.add_flags(uid, "\\Seen")
-                                                          : imap_.move(uid, config_.imap.processed_folder);
-        if (!done) return done.error();
-        if (auto s = store_.mark_server_done(m.row_id); !s) return s;
+        uids.push_back(m.location->uid);
+        rows.push_back(m.row_id);
     }
-    return {};
+    if (uids.empty()) return {};
+    // One command for them all (per few hundred UIDs), not one round trip per message.
+    auto done = config_.imap.processed_folder.empty() ? imap_.add_flags(uids, "\\Seen")
+                                                      : imap_.move(uids, config_.imap.processed_folder);
+    if (!done) return done.error();
+    return store_.transaction([&]() -> Status {
+        for (const auto row : rows)
+            if (auto s = store_.mark_server_done(row); !s) return s;
+        return {};
+    });
 }
 
 bool Daemon::to_a_coordinator(const std::vector<std::string>& recipients) const {
@@ -220,8 +264,8 @@ Status Daemon::reload() {
 }
 
 Status Daemon::run_forever() {
-    spdlog::info("cvdbot running: {} mailbox {}, polling every {} s", config_.imap.url, config_.imap.mailbox,
-                 config_.poll_interval.count());
+    spdlog::info("cvdbot running: {} mailbox {}, {}polling every {} s", config_.imap.url, config_.imap.mailbox,
+                 idle_ ? "IMAP IDLE, " : "", config_.poll_interval.count());
     while (!stop_requested_) {
         if (reload_requested_ && reload_requested_->exchange(false)) (void)reload();
         auto report = cycle();
@@ -237,15 +281,39 @@ Status Daemon::run_forever() {
                          report->fetched, report->processed, report->timers_fired, report->sent,
                          report->send_deferred, report->send_failed);
         }
-        // A backlog is worked off without waiting; only an idle daemon sleeps.
-        const auto until =
-            std::chrono::steady_clock::now() +
-            (report && report->backlog ? std::chrono::seconds{0} : config_.poll_interval);
-        while (!stop_requested_ && std::chrono::steady_clock::now() < until)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        // A backlog is worked off without waiting; only a daemon with nothing to do waits.
+        if (!report || !report->backlog) wait_for_work();
     }
     spdlog::info("cvdbot stopping");
     return {};
+}
+
+void Daemon::sleep_for(std::chrono::milliseconds duration) {
+    const auto until = std::chrono::steady_clock::now() + duration;
+    while (!stop_requested_ && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(100), until - std::chrono::steady_clock::now()));
+}
+
+void Daemon::wait_for_work() {
+    using std::chrono::milliseconds;
+    milliseconds limit = config_.poll_interval;
+    // A timer or an outbox retry due before the poll interval ends shortens the wait.
+    const auto now = clock_.now();
+    if (auto next = store_.next_scheduled_work(now); next && *next)
+        limit = std::clamp(std::chrono::ceil<milliseconds>(**next - now), milliseconds(0), limit);
+    if (!idle_) return sleep_for(limit);
+    auto wake = idle_->wait(limit, stop_requested_);
+    if (wake && *wake != net::IdleWake::unsupported) return;
+    if (wake) {
+        spdlog::info("IMAP {} does not offer IDLE; polling every {} s", config_.imap.url,
+                     config_.poll_interval.count());
+        idle_.reset();
+        return sleep_for(limit);
+    }
+    // The next wait connects again; until then, poll a little more often than usual.
+    spdlog::warn("IMAP IDLE {}: {}; reconnecting", config_.imap.url, wake.error().message);
+    sleep_for(std::min<milliseconds>(limit, std::chrono::seconds(10)));
 }
 
 }  // namespace cvd::app

@@ -11,6 +11,7 @@
 #include "cvdbot/core/time.hpp"
 #include "cvdbot/crypto/keyring.hpp"
 #include "cvdbot/net/imap_client.hpp"
+#include "cvdbot/net/imap_idle.hpp"
 #include "cvdbot/net/smtp_client.hpp"
 #include "cvdbot/render/template_set.hpp"
 #include "cvdbot/rules/rule_set.hpp"
@@ -41,7 +42,9 @@ public:
     // (disk full, locked) ends the cycle early and is returned.
     core::Result<CycleReport> cycle();
 
-    // Cycles every poll interval until stop_requested; the current message is finished first.
+    // Cycles until stop_requested; the current message is finished first. Between cycles it
+    // waits for new mail (IMAP IDLE, if configured and offered), the next timer or outbox
+    // retry, or the poll interval, whichever comes first.
     core::Status run_forever();
 
     // Re-reads rules/ and templates/; if the new set fails its checks the old one stays and
@@ -53,9 +56,14 @@ public:
 private:
     core::Status fetch_and_process(CycleReport& report);
     core::Status process_pending(CycleReport& report);
+    core::Result<std::vector<net::FetchedMessage>> fetch_one(std::uint32_t uid);
+    // Stores the raw bytes (processing comes later, senders taking turns).
+    core::Status store_message(std::uint32_t uid, const std::string& raw, CycleReport& report);
     core::Status mark_on_server();
     core::Status drain_outbox(CycleReport& report);
     bool to_a_coordinator(const std::vector<std::string>& recipients) const;
+    void wait_for_work();
+    void sleep_for(std::chrono::milliseconds duration);
 
     Config config_;
     rules::RuleSet rules_;
@@ -66,6 +74,7 @@ private:
     const std::atomic<bool>& stop_requested_;
     net::ImapClient imap_;
     net::SmtpClient smtp_;
+    std::unique_ptr<net::ImapIdle> idle_;  // null: polling only
     Intake intake_;
     StoreKeyBindings bindings_;
     CaseEngine engine_;

@@ -78,7 +78,12 @@ void CurlSession::expect_download(std::uint64_t limit) {
 }
 
 CURLcode CurlSession::perform() {
-    return curl_easy_perform(handle_);
+    CURLcode code = curl_easy_perform(handle_);
+    long opened = 0;
+    if (curl_easy_getinfo(handle_, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK && opened > 0) {
+        counters_.connections += static_cast<std::uint64_t>(opened);
+    }
+    return code;
 }
 
 std::string CurlSession::error_text(CURLcode code) const {

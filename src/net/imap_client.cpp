@@ -1,11 +1,14 @@
 #include "cvdbot/net/imap_client.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
 #include "curl_session.hpp"
 #include "cvdbot/core/text.hpp"
+#include "idle_protocol.hpp"
 #include "imap_syntax.hpp"
+#include "raw_imap.hpp"
 
 namespace cvd::net {
 
@@ -43,6 +46,20 @@ ErrorKind classify(CURLcode code, std::string_view response_code, std::string_vi
     }
 }
 
+// "\\Seen  $Processed" -> "\\Seen $Processed", for checked flags.
+std::string flag_list(std::string_view flags) {
+    std::string list;
+    for (std::size_t pos = 0; pos < flags.size();) {
+        auto start = flags.find_first_not_of(' ', pos);
+        if (start == std::string_view::npos) break;
+        auto end = std::min(flags.find(' ', start), flags.size());
+        if (!list.empty()) list += ' ';
+        list += flags.substr(start, end - start);
+        pos = end;
+    }
+    return list;
+}
+
 }  // namespace
 
 struct ImapClient::Impl {
@@ -50,6 +67,34 @@ struct ImapClient::Impl {
     std::string base_url;
     detail::CurlSession session;
     std::string last_response_code;  // of the last failed request, e.g. "TRYCREATE"
+    // What the last search showed: no UID above `highest` exists below `uidnext`.
+    struct Searched {
+        std::uint32_t uidvalidity = 0;
+        std::uint32_t uidnext = 0;
+        std::uint32_t highest = 0;
+    } searched;
+
+    // For fetch_many() and sizes(): made on first use, the mailbox EXAMINEd (read-only).
+    std::unique_ptr<detail::RawImap> batch;
+
+    core::Status batch_command(const std::string& text,
+                               const std::function<core::Status(detail::RawImap&)>& on_line) {
+        if (auto ok = imap::check_mailbox_name(settings.mailbox); !ok) return ok.error();
+        if (!batch) batch = std::make_unique<detail::RawImap>(settings);
+        if (!batch->connected()) {
+            auto connected = batch->connect();
+            if (!connected) return connected.error();
+            auto examined = batch->command("EXAMINE " + imap::quote(settings.mailbox));
+            if (!examined) {
+                batch->disconnect();
+                return examined.error();
+            }
+        }
+        auto done = batch->command(text, on_line);
+        // After a failure the stream may be anywhere in a response: start afresh next time.
+        if (!done) batch->disconnect();
+        return done;
+    }
 
     explicit Impl(ImapSettings s) : settings(std::move(s)), base_url(settings.url) {
         while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
@@ -112,6 +157,17 @@ struct ImapClient::Impl {
         return command(mailbox_url(settings.mailbox), line);
     }
 
+    // Try first, create on TRYCREATE: the folder usually exists, so this saves a round trip.
+    core::Result<std::string> move_set(const std::string& uid_set, std::string_view folder) {
+        const std::string line = "UID MOVE " + uid_set + " " + imap::quote(folder);
+        auto untagged = in_mailbox(line);
+        if (!untagged && last_response_code == "TRYCREATE") {
+            if (auto created = create(folder); !created) return created.error();
+            untagged = in_mailbox(line);
+        }
+        return untagged;
+    }
+
     core::Status create(std::string_view folder) {
         // No mailbox in the URL: libcurl must not SELECT anything for this.
         auto created = command(base_url + "/", "CREATE " + imap::quote(folder));
@@ -152,6 +208,41 @@ core::Result<std::vector<std::uint32_t>> ImapClient::uids_after(std::uint32_t la
     return imap::parse_search(*untagged, last_uid);
 }
 
+core::Result<MailboxStatus> ImapClient::status() {
+    // STATUS of the selected mailbox answers from this session's view, which only a command
+    // that synchronises (NOOP) brings up to date with new deliveries.
+    auto synced = impl_->in_mailbox("NOOP");
+    if (!synced) return synced.error();
+    auto untagged = impl_->in_mailbox("STATUS " + imap::quote(impl_->settings.mailbox) +
+                                      " (UIDNEXT UIDVALIDITY MESSAGES)");
+    if (!untagged) return untagged.error();
+    auto status = imap::parse_status(*untagged);
+    if (!status) {
+        return make_error(ErrorKind::rejected, "IMAP STATUS " + impl_->settings.mailbox + " at " +
+                                                   detail::redact_url(impl_->base_url) +
+                                                   ": no UIDVALIDITY and UIDNEXT in the answer");
+    }
+    return *status;
+}
+
+core::Result<std::vector<std::uint32_t>> ImapClient::uids_after(std::uint32_t last_uid,
+                                                                const MailboxStatus& known) {
+    if (known.uidnext != 0 && known.uidnext <= last_uid + std::uint64_t{1}) {
+        return std::vector<std::uint32_t>{};
+    }
+    auto& searched = impl_->searched;
+    if (known.uidnext != 0 && known.uidvalidity == searched.uidvalidity &&
+        known.uidnext == searched.uidnext && last_uid >= searched.highest) {
+        return std::vector<std::uint32_t>{};
+    }
+    auto fresh = select();
+    if (!fresh) return fresh.error();
+    auto uids = uids_after(last_uid);
+    if (!uids) return uids;
+    searched = {fresh->uidvalidity, fresh->uidnext, uids->empty() ? last_uid : uids->back()};
+    return uids;
+}
+
 core::Result<std::string> ImapClient::fetch(std::uint32_t uid) {
     if (uid == 0) return make_error(ErrorKind::invalid_input, "IMAP UIDs start at 1");
     const auto& mailbox = impl_->settings.mailbox;
@@ -174,6 +265,67 @@ core::Result<std::string> ImapClient::fetch(std::uint32_t uid) {
     return raw;
 }
 
+core::Result<std::vector<MessageSize>> ImapClient::sizes(const std::vector<std::uint32_t>& uids) {
+    std::vector<MessageSize> out;
+    // The second connection learns of new mail only when it runs a command: NOOP first, so
+    // that the UIDs the other connection found are known here too.
+    if (!uids.empty()) {
+        auto synced = impl_->batch_command("NOOP", [](detail::RawImap&) { return core::Status{}; });
+        if (!synced) return synced.error();
+    }
+    for (const auto& set : imap::uid_sets(uids)) {
+        auto done = impl_->batch_command(
+            "UID FETCH " + set + " (UID RFC822.SIZE)", [&](detail::RawImap& raw) -> core::Status {
+                const auto& line = raw.line();
+                if (imap::literal_size(line)) {
+                    return raw.error(ErrorKind::network, "unexpected literal in a size response");
+                }
+                auto uid = imap::fetch_uid(line);
+                auto size = imap::fetch_number(line, "RFC822.SIZE");
+                if (uid && size) out.push_back({*uid, *size});
+                return {};
+            });
+        if (!done) return done.error();
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.uid < b.uid; });
+    return out;
+}
+
+core::Result<std::vector<FetchedMessage>> ImapClient::fetch_many(
+    const std::vector<std::uint32_t>& uids) {
+    std::vector<FetchedMessage> out;
+    const auto limit = impl_->settings.max_message_bytes;
+    for (const auto& set : imap::uid_sets(uids)) {
+        auto done = impl_->batch_command(
+            "UID FETCH " + set + " (UID BODY.PEEK[])", [&](detail::RawImap& raw) -> core::Status {
+                auto size = imap::literal_size(raw.line());
+                if (!size) return {};  // e.g. a flag change another client made
+                if (*size > limit) {
+                    return make_error(ErrorKind::invalid_input,
+                                      "a message in " + impl_->settings.mailbox +
+                                          " is larger than max_message_bytes (" +
+                                          std::to_string(limit) + "); fetch stopped");
+                }
+                auto uid = imap::fetch_uid(raw.line());
+                auto body = raw.read_literal(static_cast<std::size_t>(*size), raw.deadline());
+                if (!body) return body.error();
+                // The rest of the response: ")" or, in another order, " UID 345)".
+                auto rest = raw.read_line(raw.deadline(), nullptr);
+                if (!rest) return rest.error();
+                if (*rest != detail::RawImap::Read::line) {
+                    return raw.error(ErrorKind::network, "FETCH response incomplete");
+                }
+                if (!uid) uid = imap::fetch_uid(raw.line());
+                if (!uid) return raw.error(ErrorKind::network, "FETCH response without a UID");
+                out.push_back({*uid, std::move(*body)});
+                return {};
+            });
+        if (!done) return done.error();
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.uid < b.uid; });
+    return out;
+}
+
 core::Result<std::vector<std::string>> ImapClient::flags(std::uint32_t uid) {
     if (uid == 0) return make_error(ErrorKind::invalid_input, "IMAP UIDs start at 1");
     auto untagged = impl_->in_mailbox("UID FETCH " + std::to_string(uid) + " (FLAGS)");
@@ -189,15 +341,7 @@ core::Result<std::vector<std::string>> ImapClient::flags(std::uint32_t uid) {
 core::Status ImapClient::add_flags(std::uint32_t uid, std::string_view flags) {
     if (uid == 0) return make_error(ErrorKind::invalid_input, "IMAP UIDs start at 1");
     if (auto ok = imap::check_flags(flags); !ok) return ok.error();
-    std::string list;
-    for (std::size_t pos = 0; pos < flags.size();) {
-        auto start = flags.find_first_not_of(' ', pos);
-        if (start == std::string_view::npos) break;
-        auto end = std::min(flags.find(' ', start), flags.size());
-        if (!list.empty()) list += ' ';
-        list += flags.substr(start, end - start);
-        pos = end;
-    }
+    const std::string list = flag_list(flags);
     // Not .SILENT: the FETCH response it suppresses is how we know the UID exists.
     auto untagged =
         impl_->in_mailbox("UID STORE " + std::to_string(uid) + " +FLAGS (" + list + ")");
@@ -213,17 +357,30 @@ core::Status ImapClient::add_flags(std::uint32_t uid, std::string_view flags) {
 core::Status ImapClient::move(std::uint32_t uid, std::string_view folder) {
     if (uid == 0) return make_error(ErrorKind::invalid_input, "IMAP UIDs start at 1");
     if (auto ok = imap::check_mailbox_name(folder); !ok) return ok.error();
-    std::string line = "UID MOVE " + std::to_string(uid) + " " + imap::quote(folder);
-    auto untagged = impl_->in_mailbox(line);
-    // Try first, create on TRYCREATE: the folder usually exists, so this saves a round trip.
-    if (!untagged && impl_->last_response_code == "TRYCREATE") {
-        if (auto created = impl_->create(folder); !created) return created.error();
-        untagged = impl_->in_mailbox(line);
-    }
+    auto untagged = impl_->move_set(std::to_string(uid), folder);
     if (!untagged) return untagged.error();
     if (!imap::move_succeeded(*untagged)) {
         return make_error(ErrorKind::not_found, "no message with UID " + std::to_string(uid) +
                                                     " in " + impl_->settings.mailbox);
+    }
+    return {};
+}
+
+core::Status ImapClient::add_flags(const std::vector<std::uint32_t>& uids, std::string_view flags) {
+    if (auto ok = imap::check_flags(flags); !ok) return ok.error();
+    const std::string list = flag_list(flags);
+    for (const auto& set : imap::uid_sets(uids)) {
+        auto done = impl_->in_mailbox("UID STORE " + set + " +FLAGS.SILENT (" + list + ")");
+        if (!done) return done.error();
+    }
+    return {};
+}
+
+core::Status ImapClient::move(const std::vector<std::uint32_t>& uids, std::string_view folder) {
+    if (auto ok = imap::check_mailbox_name(folder); !ok) return ok.error();
+    for (const auto& set : imap::uid_sets(uids)) {
+        auto done = impl_->move_set(set, folder);
+        if (!done) return done.error();
     }
     return {};
 }
@@ -246,7 +403,14 @@ core::Status ImapClient::append(std::string_view folder, std::string_view raw) {
 }
 
 WireCounters ImapClient::counters() const {
-    return impl_->session.counters();
+    auto total = impl_->session.counters();
+    if (impl_->batch) {
+        auto batch = impl_->batch->counters();
+        total.bytes_sent += batch.bytes_sent;
+        total.bytes_received += batch.bytes_received;
+        total.connections += batch.connections;
+    }
+    return total;
 }
 
 }  // namespace cvd::net

@@ -106,6 +106,31 @@ core::Status check_flags(std::string_view flags) {
     return {};
 }
 
+std::vector<std::string> uid_sets(std::vector<std::uint32_t> uids, std::size_t max_items) {
+    std::sort(uids.begin(), uids.end());
+    uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+    if (!uids.empty() && uids.front() == 0) uids.erase(uids.begin());
+    std::vector<std::string> sets;
+    std::string current;
+    std::size_t items = 0;
+    for (std::size_t i = 0; i < uids.size();) {
+        std::size_t j = i;
+        while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1) ++j;
+        if (items == std::max<std::size_t>(max_items, 1)) {
+            sets.push_back(std::move(current));
+            current.clear();
+            items = 0;
+        }
+        if (!current.empty()) current += ',';
+        current += std::to_string(uids[i]);
+        if (j > i) current += ':' + std::to_string(uids[j]);
+        ++items;
+        i = j + 1;
+    }
+    if (!current.empty()) sets.push_back(std::move(current));
+    return sets;
+}
+
 std::optional<MailboxStatus> parse_select(std::string_view untagged) {
     MailboxStatus status;
     bool have_uidvalidity = false;
@@ -126,6 +151,34 @@ std::optional<MailboxStatus> parse_select(std::string_view untagged) {
     }
     if (!have_uidvalidity) return std::nullopt;
     return status;
+}
+
+std::optional<MailboxStatus> parse_status(std::string_view untagged) {
+    for (auto line : split_lines(untagged)) {
+        auto words = split_words(line);
+        if (words.size() < 3 || words[0] != "*" || !core::iequals_ascii(words[1], "STATUS")) {
+            continue;
+        }
+        auto open = line.rfind('(');
+        if (open == std::string_view::npos || line.back() != ')') continue;
+        auto items = split_words(line.substr(open + 1, line.size() - open - 2));
+        MailboxStatus status;
+        bool have_uidvalidity = false;
+        for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+            auto n = to_uint32(items[i + 1]);
+            if (!n) continue;
+            if (core::iequals_ascii(items[i], "UIDVALIDITY")) {
+                status.uidvalidity = *n;
+                have_uidvalidity = true;
+            } else if (core::iequals_ascii(items[i], "UIDNEXT")) {
+                status.uidnext = *n;
+            } else if (core::iequals_ascii(items[i], "MESSAGES")) {
+                status.exists = *n;
+            }
+        }
+        if (have_uidvalidity && status.uidnext != 0) return status;
+    }
+    return std::nullopt;
 }
 
 std::vector<std::uint32_t> parse_search(std::string_view untagged, std::uint32_t after) {

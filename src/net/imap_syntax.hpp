@@ -23,8 +23,16 @@ std::string quote(std::string_view name);
 // One or more space-separated flags: system flags (\Seen) or keywords ($Processed), atoms only.
 core::Status check_flags(std::string_view flags);
 
+// UID sets for one command each, e.g. {"1:3,7,9:10"}: ascending, duplicates and 0 dropped, runs
+// collapsed, at most `max_items` ranges per set so that command lines stay short.
+std::vector<std::string> uid_sets(std::vector<std::uint32_t> uids, std::size_t max_items = 500);
+
 // The untagged responses of SELECT (one per line). nullopt without UIDVALIDITY.
 std::optional<MailboxStatus> parse_select(std::string_view untagged);
+
+// The "* STATUS mailbox (UIDNEXT n UIDVALIDITY n MESSAGES n)" response; nullopt without
+// UIDVALIDITY or UIDNEXT.
+std::optional<MailboxStatus> parse_status(std::string_view untagged);
 
 // "* SEARCH ..." lines: the UIDs greater than `after`, ascending, without duplicates. Servers
 // answer "n:*" with the highest UID even when it is below n, hence the filter.

@@ -123,4 +123,19 @@ Result<std::int64_t> Store::outbox_count(OutboxState state) {
     return stmt->column_int(0);
 }
 
+Result<std::optional<core::Timestamp>> Store::next_scheduled_work(core::Timestamp now) {
+    auto stmt = impl_->db.prepare(
+        "SELECT min(t) FROM (SELECT min(due_at) AS t FROM timers WHERE state = 'armed' AND due_at > ?1 "
+        "UNION ALL SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued' AND next_attempt_at > ?1)");
+    if (!stmt) return stmt.error();
+    stmt->bind(1, core::to_unix(now));
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row || stmt->column_is_null(0)) return std::optional<core::Timestamp>{};
+    bool ok = true;
+    const auto when = read_time(*stmt, 0, ok);
+    if (!ok) return corrupt("timer or outbox time");
+    return std::optional<core::Timestamp>{when};
+}
+
 }  // namespace cvd::store

@@ -28,6 +28,8 @@ TEST_CASE("A minimal configuration gets the documented defaults") {
     CHECK(config->bot.name == "cvdbot");
     CHECK(config->database == "./cvdbot.db");
     CHECK(config->poll_interval.count() == 60);
+    CHECK(config->imap.idle);
+    CHECK(config->imap.idle_reissue.count() == 1500);
 }
 
 TEST_CASE("The shipped example configuration is valid") {
@@ -39,6 +41,9 @@ TEST_CASE("The shipped example configuration is valid") {
 TEST_CASE("Configuration errors name the file, the line and the key") {
     CHECK(error_of(kMinimal + "[daemon]\npoll_interval_seconds = 0\n") ==
           "cvdbot.toml:10: daemon.poll_interval_seconds: must be an integer from 1 to 86400");
+    CHECK_THAT(error_of("[imap]\nidle = 1\n" + kMinimal.substr(7)), Contains("cvdbot.toml:2: imap.idle: must be true or false"));
+    CHECK_THAT(error_of("[imap]\nidle_reissue_seconds = 1800\n" + kMinimal.substr(7)),
+               Contains("imap.idle_reissue_seconds: must be an integer from 10 to 1740"));
     CHECK(error_of(kMinimal + "[daemon]\npoll_intervall_seconds = 5\n") ==
           "cvdbot.toml:10: daemon.poll_intervall_seconds: unknown key");
     CHECK_THAT(error_of("[imap]\nurl = \"imap://h\"\npassword = \"x\"\n[smtp]\nurl = \"smtp://h\"\n[bot]\naddress = \"b@x\"\n"),

@@ -99,3 +99,28 @@ TEST_CASE("MOVE success, and the server's failure text") {
     CHECK(imap::response_code("BAD [ALREADYEXISTS]").size() == 13);
     CHECK(imap::last_failure({"A001 OK done"}).empty());
 }
+
+TEST_CASE("UID sets collapse runs and stay short") {
+    CHECK(imap::uid_sets({}).empty());
+    CHECK(imap::uid_sets({0}).empty());
+    CHECK(imap::uid_sets({7}) == std::vector<std::string>{"7"});
+    CHECK(imap::uid_sets({9, 1, 2, 3, 7, 10, 3, 0}) == std::vector<std::string>{"1:3,7,9:10"});
+    CHECK(imap::uid_sets({1, 3, 5, 6, 8}, 2) == std::vector<std::string>{"1,3", "5:6,8"});
+    CHECK(imap::uid_sets({4294967295u, 4294967294u}) ==
+          std::vector<std::string>{"4294967294:4294967295"});
+}
+
+TEST_CASE("STATUS responses give UIDNEXT, UIDVALIDITY and the message count") {
+    auto status = imap::parse_status(
+        "* STATUS INBOX (UIDNEXT 100001 UIDVALIDITY 1764136800 MESSAGES 100000)\r\n");
+    REQUIRE(status);
+    CHECK(status->uidnext == 100001u);
+    CHECK(status->uidvalidity == 1764136800u);
+    CHECK(status->exists == 100000u);
+    CHECK(imap::parse_status("* 3 EXISTS\r\n* STATUS \"A (b)\" (uidvalidity 7 uidnext 9)\r\n")
+              ->uidnext == 9u);
+    CHECK_FALSE(imap::parse_status("* STATUS INBOX (UIDNEXT 5)\r\n"));
+    CHECK_FALSE(imap::parse_status("* STATUS INBOX (UIDVALIDITY 5)\r\n"));
+    CHECK_FALSE(imap::parse_status("* STATUS INBOX (UIDNEXT x UIDVALIDITY 5)\r\n"));
+    CHECK_FALSE(imap::parse_status("* OK [UIDNEXT 5] x\r\n"));
+}

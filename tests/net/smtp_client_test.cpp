@@ -22,6 +22,9 @@ TEST_CASE("SMTP accepts mail for every known recipient, on one reused connection
     // The null sender, as bounces use.
     CHECK(smtp.send({"", {stack.address("vendor")}}, raw).ok());
     CHECK(smtp.counters().bytes_sent > raw.size() * 2);
+    // One connection for all: no second greeting, EHLO or TLS handshake.
+    for (int i = 0; i < 3; ++i) CHECK(smtp.send({"", {stack.address("vendor")}}, raw).ok());
+    CHECK(smtp.counters().connections == 1);
 }
 
 TEST_CASE("an unknown recipient is rejected with the server's reason") {

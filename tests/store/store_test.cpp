@@ -122,7 +122,9 @@ TEST_CASE("The outbox hands out due mail and records sends, retries and failures
     REQUIRE(s.mark_retry(*row, 1, kNow + std::chrono::seconds(60), "421 try later").ok());
     CHECK(s.due_outbox(kNow, 10)->empty());
     CHECK(s.due_outbox(kNow + std::chrono::seconds(60), 10)->size() == 1);
+    CHECK(*s.next_scheduled_work(kNow) == kNow + std::chrono::seconds(60));
     REQUIRE(s.mark_sent(*row, kNow).ok());
+    CHECK_FALSE(*s.next_scheduled_work(kNow));
     CHECK(s.due_outbox(kNow + std::chrono::hours(1), 10)->empty());
     CHECK(*s.outbox_count(OutboxState::sent) == 1);
     // Sent is final: a late failure cannot reopen it.

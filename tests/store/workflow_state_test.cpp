@@ -22,6 +22,9 @@ TEST_CASE("Timers fire exactly once and clear by name and participant") {
     REQUIRE(target.ok());
 
     CHECK(s.due_timers(kNow, 10)->empty());
+    // The daemon sleeps until the earliest armed timer at most.
+    CHECK(*s.next_scheduled_work(kNow) == due);
+    CHECK(*s.next_scheduled_work(due) == due + std::chrono::days(1));
     auto now_due = s.due_timers(due, 10);
     REQUIRE(now_due->size() == 1);
     CHECK((*now_due)[0].name == "vendor_reminder_1");
@@ -36,6 +39,7 @@ TEST_CASE("Timers fire exactly once and clear by name and participant") {
     REQUIRE(s.clear_timer(c->row_id, "publication_target", std::nullopt).ok());
     CHECK(s.due_timers(due + std::chrono::days(2), 10)->empty());
     CHECK_FALSE(*s.fire_timer(*target));
+    CHECK_FALSE(*s.next_scheduled_work(kNow));
 }
 
 TEST_CASE("Workflow facts: publication date, first reply and pre-notice are remembered") {

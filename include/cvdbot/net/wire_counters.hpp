@@ -10,6 +10,8 @@ namespace cvd::net {
 struct WireCounters {
     std::uint64_t bytes_sent = 0;
     std::uint64_t bytes_received = 0;
+    // Connections opened (each with its greeting, TLS and login): 1 while one is reused.
+    std::uint64_t connections = 0;
 };
 
 }  // namespace cvd::net

@@ -158,6 +158,9 @@ public:
                             const std::string& error);
     core::Status mark_failed(std::int64_t outbox_row_id, int attempts, const std::string& error, core::Timestamp now);
     core::Result<std::int64_t> outbox_count(OutboxState state);
+    // The earliest armed timer or outbox retry after `now`, if any: when the daemon has work
+    // again even without new mail.
+    core::Result<std::optional<core::Timestamp>> next_scheduled_work(core::Timestamp now);
 
     // --- audit ---
     core::Status audit(const AuditEntry& entry);
