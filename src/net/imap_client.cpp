@@ -203,9 +203,26 @@ core::Result<MailboxStatus> ImapClient::select() {
 
 core::Result<std::vector<std::uint32_t>> ImapClient::uids_after(std::uint32_t last_uid) {
     if (last_uid == std::numeric_limits<std::uint32_t>::max()) return std::vector<std::uint32_t>{};
-    auto untagged = impl_->in_mailbox("UID SEARCH UID " + std::to_string(last_uid + 1) + ":*");
-    if (!untagged) return untagged.error();
-    return imap::parse_search(*untagged, last_uid);
+    // Asked on the raw connection, one short FETCH line per message: libcurl strips response
+    // lines longer than its buffer (16 kB), which cut UIDs out of a long UID SEARCH answer and
+    // lost mail when thousands were waiting. n:* also matches the highest UID when nothing is
+    // newer; only UIDs above last_uid count.
+    auto synced = impl_->batch_command("NOOP", [](detail::RawImap&) { return core::Status{}; });
+    if (!synced) return synced.error();
+    std::vector<std::uint32_t> uids;
+    auto done = impl_->batch_command(
+        "UID FETCH " + std::to_string(last_uid + 1) + ":* (UID)",
+        [&](detail::RawImap& raw) -> core::Status {
+            if (imap::literal_size(raw.line()))
+                return raw.error(ErrorKind::network, "unexpected literal in a UID response");
+            if (auto uid = imap::fetch_uid(raw.line()); uid && *uid > last_uid)
+                uids.push_back(*uid);
+            return {};
+        });
+    if (!done) return done.error();
+    std::sort(uids.begin(), uids.end());
+    uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+    return uids;
 }
 
 core::Result<MailboxStatus> ImapClient::status() {

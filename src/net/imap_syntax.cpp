@@ -181,22 +181,6 @@ std::optional<MailboxStatus> parse_status(std::string_view untagged) {
     return std::nullopt;
 }
 
-std::vector<std::uint32_t> parse_search(std::string_view untagged, std::uint32_t after) {
-    std::vector<std::uint32_t> uids;
-    for (auto line : split_lines(untagged)) {
-        auto words = split_words(line);
-        if (words.size() < 2 || words[0] != "*" || !core::iequals_ascii(words[1], "SEARCH"))
-            continue;
-        for (std::size_t i = 2; i < words.size(); ++i) {
-            auto uid = to_uint32(words[i]);
-            if (uid && *uid > after) uids.push_back(*uid);
-        }
-    }
-    std::sort(uids.begin(), uids.end());
-    uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
-    return uids;
-}
-
 std::optional<std::vector<std::string>> parse_fetch_flags(std::string_view untagged,
                                                           std::uint32_t uid) {
     for (auto line : split_lines(untagged)) {

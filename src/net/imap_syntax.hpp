@@ -34,10 +34,6 @@ std::optional<MailboxStatus> parse_select(std::string_view untagged);
 // UIDVALIDITY or UIDNEXT.
 std::optional<MailboxStatus> parse_status(std::string_view untagged);
 
-// "* SEARCH ..." lines: the UIDs greater than `after`, ascending, without duplicates. Servers
-// answer "n:*" with the highest UID even when it is below n, hence the filter.
-std::vector<std::uint32_t> parse_search(std::string_view untagged, std::uint32_t after);
-
 // The FLAGS of the FETCH response that names UID `uid`; nullopt if there is none.
 std::optional<std::vector<std::string>> parse_fetch_flags(std::string_view untagged,
                                                           std::uint32_t uid);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 
 #include "cvdbot/net/smtp_client.hpp"
@@ -165,6 +167,36 @@ TEST_CASE("uids_after returns only newer UIDs, also where n:* would include an o
     // A message appended after the last select is seen after the next one.
     REQUIRE(client.append(folder, test::make_message("c@example.test", "n3", "", "b\r\n")).ok());
     CHECK(test::wait_for_uids(client, 3, 1) == std::vector<std::uint32_t>{4});
+}
+
+// Regression: libcurl strips response lines longer than its 16 kB buffer, and the one-line
+// answer to UID SEARCH for thousands of new messages lost UIDs in the middle (mail never
+// processed). 4,000 UIDs need about 19 kB as a SEARCH line.
+TEST_CASE("uids_after returns every UID when thousands are new") {
+    const auto& stack = MailStack::get();
+    const auto folder = fresh_folder("Many");
+    net::ImapClient client(stack.imap("coordinator", folder));
+    constexpr std::uint32_t kCount = 4000;
+    const auto raw = test::make_message("c@example.test", "many", "", "b\r\n");
+    REQUIRE(client.append(folder, raw).ok());  // Dovecot makes the folder's Maildir
+    // The rest written straight into the Maildir (4,000 APPENDs take a minute): Dovecot gives
+    // them UIDs at the next SELECT.
+    const auto new_dir = std::filesystem::path(stack.dir) / "mail" / "coordinator" / "Maildir" /
+                         ("." + folder) / "new";
+    REQUIRE(std::filesystem::is_directory(new_dir));
+    for (std::uint32_t i = 1; i < kCount; ++i) {
+        std::ofstream(new_dir / ("1795000000.M" + std::to_string(i) + "P1.cvdbot-test"),
+                      std::ios::binary)
+            << raw;
+    }
+    auto selected = client.select();
+    REQUIRE(selected.ok());
+    REQUIRE(selected->exists == kCount);
+    auto all = client.uids_after(0);
+    REQUIRE(all.ok());
+    REQUIRE(all->size() == kCount);
+    for (std::uint32_t i = 0; i < kCount; ++i) REQUIRE((*all)[i] == i + 1);
+    CHECK(client.uids_after(kCount - 2)->size() == 2);
 }
 
 TEST_CASE("add_flags sets flags that a later FETCH FLAGS shows") {

@@ -58,17 +58,6 @@ TEST_CASE("SELECT responses give UIDVALIDITY, UIDNEXT and EXISTS") {
     CHECK_FALSE(imap::parse_select("* OK [UIDVALIDITY 99999999999] too big\r\n"));
 }
 
-TEST_CASE("SEARCH results are filtered, sorted and unique") {
-    CHECK(imap::parse_search("* SEARCH 5 3 4\r\n", 2) == std::vector<std::uint32_t>{3, 4, 5});
-    // "UID SEARCH UID 9:*" when the highest UID is 7: the server answers 7.
-    CHECK(imap::parse_search("* SEARCH 7\r\n", 8).empty());
-    CHECK(imap::parse_search("* SEARCH\r\n", 0).empty());
-    CHECK(imap::parse_search("* 4 EXISTS\r\n* SEARCH 9 9 10\r\n", 0) ==
-          std::vector<std::uint32_t>{9, 10});
-    CHECK(imap::parse_search("* SEARCH 1 x 4294967296 2\r\n", 0) ==
-          std::vector<std::uint32_t>{1, 2});
-}
-
 TEST_CASE("FETCH FLAGS is matched to its UID") {
     const char* response =
         "* 3 FETCH (FLAGS (\\Seen) UID 40)\r\n"
