@@ -6,6 +6,7 @@ import email.policy
 import imaplib
 import os
 import shutil
+import signal
 import smtplib
 import sqlite3
 import subprocess
@@ -193,5 +194,46 @@ poll_interval_seconds = 1
         conn = sqlite3.connect(self.db_path)
         try:
             return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+
+class DaemonTestCase(CvdbotTestCase):
+    """The daemon running on its own (`cvdbot run`), its log in the work directory."""
+
+    def setUp(self):
+        super().setUp()
+        self.proc = None
+        self.log_path = os.path.join(self.work, "cvdbot.log")
+
+    def tearDown(self):
+        self.stop_daemon_and_agent()
+        super().tearDown()
+
+    def stop_daemon_and_agent(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        subprocess.run(["gpgconf", "--homedir", os.path.join(self.work, "gnupg"), "--kill", "gpg-agent"],
+                       capture_output=True)
+
+    def start(self):
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([CVDBOT, "--config", self.config, "run", "--allow-root"],
+                                         stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(self.proc.wait(timeout=60), 0, self.log())
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def query(self, sql):
+        """Reads the database while the daemon writes it."""
+        conn = sqlite3.connect(self.db_path, timeout=30)
+        try:
+            return conn.execute(sql).fetchall()
         finally:
             conn.close()

@@ -4,41 +4,19 @@ reports delivered after the flood are acknowledged long before the flood is work
 flooder gets at most [limits] replies_per_sender replies, and every message is processed once."""
 
 import os
-import signal
 import sqlite3
-import subprocess
 import time
 import unittest
 from email.utils import make_msgid
 
-from mailtest import (CVDBOT, DOMAIN, STACK, CvdbotTestCase, addr, fetch_all, imap, report, send, wait_count,
-                      wait_for)
+from mailtest import DOMAIN, STACK, DaemonTestCase, addr, fetch_all, imap, report, send, wait_count, wait_for
 
 FLOOD = int(os.environ.get("FLOOD_MESSAGES", "10000"))
 OTHERS = ["discoverer2", "operator", "vendor"]
 PER_SENDER = 10  # rules/workflow.toml [limits] replies_per_sender
 
 
-class Flood(CvdbotTestCase):
-    def setUp(self):
-        super().setUp()
-        self.proc = None
-
-    def tearDown(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        subprocess.run(["gpgconf", "--homedir", os.path.join(self.work, "gnupg"), "--kill", "gpg-agent"],
-                       capture_output=True)
-        super().tearDown()
-
-    def query(self, sql):
-        conn = sqlite3.connect(self.db_path, timeout=30)
-        try:
-            return conn.execute(sql).fetchall()
-        finally:
-            conn.close()
-
+class Flood(DaemonTestCase):
     def deliver_flood(self):
         """Written straight into the bot's Maildir (as an LDA would), then indexed by Dovecot."""
         maildir = os.path.join(STACK["MAILSTACK_DIR"], "mail", "bot", "Maildir")
@@ -67,10 +45,7 @@ class Flood(CvdbotTestCase):
         started = time.monotonic()
         self.assertEqual(self.deliver_flood(), FLOOD)
         delivered = time.monotonic() - started
-        log_path = os.path.join(self.work, "cvdbot.log")
-        with open(log_path, "ab") as log:
-            self.proc = subprocess.Popen([CVDBOT, "--config", self.config, "run", "--allow-root"], stdout=log,
-                                         stderr=log, stdin=subprocess.DEVNULL)
+        self.start()
         t0 = time.monotonic()
         # The others write once the daemon is busy with the flood.
         def fetching():
@@ -100,8 +75,7 @@ class Flood(CvdbotTestCase):
         self.assertGreater(flood_left + unfetched, 0, "the others must be answered before the flood is worked off")
         self.assertLess(others_answered, flood_done)
 
-        self.proc.send_signal(signal.SIGTERM)
-        self.assertEqual(self.proc.wait(timeout=60), 0)
+        self.stop()
         # Every message once; the flooder's replies bounded; the outbox holds only what the limits allow.
         self.assertEqual(self.query("SELECT count(*) FROM cases")[0][0], FLOOD + len(OTHERS))
         self.assertEqual(self.query("SELECT count(*) FROM outbox WHERE recipients LIKE 'discoverer@%'")[0][0],

@@ -18,14 +18,7 @@ class Refusals(CvdbotTestCase):
             f.write(f'[coordinators]\naddresses = ["{addr("coordinator")}"]\n')
 
     def test_a_refused_vendor_address_is_a_delivery_failure_the_coordinator_hears_of(self):
-        send(report(subject="XSS in Example CMS"))
-        wait_count("bot", 1)
-        self.cvdbot("run", "--once", "--now", T0)
-        # Postfix knows no such mailbox: RCPT TO is answered 550.
-        self.cvdbot("case", "do", CASE, "accept", ";", "track", "product", ";", "contact", "vendor",
-                    addr("nosuchvendor"), "--now", T0)
-        out = self.cvdbot("run", "--once", "--now", T0)
-        self.assertIn("failed 1", out.stderr)
+        self.contact_a_refusing_vendor()
         self.assertEqual(self.db("SELECT o.state, o.attempts FROM outbox o JOIN messages m ON m.id = o.message_id "
                                  f"WHERE o.recipients LIKE '{addr('nosuchvendor')}'"), [("failed", 1)])
         failures = self.db("SELECT detail FROM audit_log WHERE action = 'delivery_failed'")
@@ -46,14 +39,9 @@ class Refusals(CvdbotTestCase):
     def test_a_vendor_refused_at_every_address_becomes_unreachable_without_reminders(self):
         # rules/workflow.toml: [outbox] permanent_failure_counts_as_unanswered = true, and
         # [timers] vendor_unreachable_after_days = 14.
-        send(report(subject="XSS in Example CMS"))
-        wait_count("bot", 1)
-        self.cvdbot("run", "--once", "--now", T0)
-        self.cvdbot("case", "do", CASE, "accept", ";", "track", "product", ";", "contact", "vendor",
-                    addr("nosuchvendor"), "--now", T0)
+        self.contact_a_refusing_vendor(run=False)
         self.assertEqual(self.armed(), [("vendor_reminder_1", "2026-12-08")])
-        out = self.cvdbot("run", "--once", "--now", T0)
-        self.assertIn("failed 1", out.stderr)
+        out = self.contact_a_refusing_vendor(report_first=False)
         refused = self.db("SELECT detail FROM audit_log WHERE action = 'vendor_refused'")
         self.assertEqual(len(refused), 1, out.stderr)
         self.assertIn("unreachable on 2026-12-15", refused[0][0])
@@ -78,15 +66,24 @@ class Refusals(CvdbotTestCase):
         with open(rules, "w") as f:
             f.write(text.replace("permanent_failure_counts_as_unanswered = true",
                                  "permanent_failure_counts_as_unanswered = false"))
-        send(report(subject="XSS in Example CMS"))
-        wait_count("bot", 1)
-        self.cvdbot("run", "--once", "--now", T0)
-        self.cvdbot("case", "do", CASE, "accept", ";", "track", "product", ";", "contact", "vendor",
-                    addr("nosuchvendor"), "--now", T0)
-        out = self.cvdbot("run", "--once", "--now", T0)
-        self.assertIn("failed 1", out.stderr)
+        self.contact_a_refusing_vendor()
         self.assertEqual(self.db("SELECT count(*) FROM audit_log WHERE action = 'vendor_refused'"), [(0,)])
         self.assertEqual(self.armed(), [("vendor_reminder_1", "2026-12-08")])
+
+    def contact_a_refusing_vendor(self, run=True, report_first=True):
+        """A report, accepted, and a vendor contacted at an address Postfix refuses (RCPT TO: 550);
+        with `run`, the daemon's attempt to send, which fails for good."""
+        if report_first:
+            send(report(subject="XSS in Example CMS"))
+            wait_count("bot", 1)
+            self.cvdbot("run", "--once", "--now", T0)
+            self.cvdbot("case", "do", CASE, "accept", ";", "track", "product", ";", "contact", "vendor",
+                        addr("nosuchvendor"), "--now", T0)
+        if not run:
+            return None
+        out = self.cvdbot("run", "--once", "--now", T0)
+        self.assertIn("failed 1", out.stderr)
+        return out
 
     def armed(self):
         return self.db("SELECT name, date(due_at, 'unixepoch', '+9 hours') FROM timers WHERE state = 'armed' "

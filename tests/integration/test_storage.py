@@ -3,57 +3,29 @@ in its log, stays up, and once the database can be written again processes every
 arrived meanwhile exactly once (the mail waits unflagged on the IMAP server until then)."""
 
 import os
-import signal
 import sqlite3
 import subprocess
 import time
 import unittest
 
-from mailtest import CVDBOT, CvdbotTestCase, addr, fetch_all, report, send, wait_count, wait_for
+from mailtest import DaemonTestCase, fetch_all, imap, report, send, wait_count, wait_for
 
 REPORTERS = ["discoverer", "discoverer2", "operator"]
 
 
-class Storage(CvdbotTestCase):
+class Storage(DaemonTestCase):
     def setUp(self):
         super().setUp()
-        self.proc = None
-        self.log_path = os.path.join(self.work, "cvdbot.log")
         self.mount = None
 
     def tearDown(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        subprocess.run(["gpgconf", "--homedir", os.path.join(self.work, "gnupg"), "--kill", "gpg-agent"],
-                       capture_output=True)
+        self.stop_daemon_and_agent()  # nothing may hold the file system before it is unmounted
         if self.mount:
             subprocess.run(["umount", self.mount], check=False)
         super().tearDown()
 
-    # --- the daemon ------------------------------------------------------------------------
-    def start(self):
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([CVDBOT, "--config", self.config, "run", "--allow-root"],
-                                         stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.assertEqual(self.proc.wait(timeout=30), 0, self.log())
-
-    def log(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
     def wait_log(self, text, timeout=30.0):
         wait_for(lambda: text in self.log(), timeout, f"'{text}' in the daemon's log")
-
-    def query(self, sql):
-        conn = sqlite3.connect(self.db_path, timeout=10)
-        try:
-            return conn.execute(sql).fetchall()
-        finally:
-            conn.close()
 
     def inbound(self):
         return self.query("SELECT count(*) FROM messages WHERE direction = 'inbound' AND status = 'processed'")[0][0]
@@ -144,7 +116,6 @@ class Storage(CvdbotTestCase):
 
     @staticmethod
     def clear_user(user):
-        from mailtest import imap
         conn = imap(user)
         try:
             conn.store("1:*", "+FLAGS", "\\Deleted")
