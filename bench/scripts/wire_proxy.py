@@ -59,8 +59,9 @@ class WireProxy:
         self.server.close()
 
 
-def bursts(events, gap=0.5):
-    """Groups events separated by less than `gap` seconds: one burst is one poll cycle."""
+def bursts(events, gap=0.95):
+    """Groups events less than `gap` seconds apart: one burst is one poll cycle (the daemon sleeps
+    a whole poll interval, 1 s here, between cycles)."""
     groups = []
     for event in sorted(events):
         if groups and event[0] - groups[-1][-1][0] < gap:

@@ -26,11 +26,21 @@ constexpr int kLookups = 20000;
     std::exit(1);
 }
 
-std::string message_id(long n) { return "<bench-" + std::to_string(n) + "@example.test>"; }
+// A lookup must find what was stored: an error or an empty answer ends the benchmark.
+template <typename Found>
+void require_found(const std::string& what, const cvd::core::Result<Found>& found) {
+    if (!found) fail(what, found.error());
+    if (!*found) fail(what, cvd::core::Error{cvd::core::ErrorKind::not_found, "nothing found"});
+}
+
+std::string message_id(long n) {
+    return "<bench-" + std::to_string(n) + "@example.test>";
+}
 
 std::string raw_message(long n) {
     return "From: d" + std::to_string(n % 997) + "@example.test\r\nMessage-ID: " + message_id(n) +
-           "\r\nSubject: report " + std::to_string(n) + "\r\n\r\nbody " + std::to_string(n) + "\r\n";
+           "\r\nSubject: report " + std::to_string(n) + "\r\n\r\nbody " + std::to_string(n) +
+           "\r\n";
 }
 
 struct Cases {
@@ -56,8 +66,9 @@ Cases fill(cvd::store::Store& store, long messages) {
             summary.message_id = message_id(n);
             summary.sender = "d@example.test";
             summary.subject = "report " + std::to_string(n);
-            if (auto s = store.record_processed(stored->row_id, cvd::domain::MessageStatus::processed, "",
-                                                cases.rows.back(), summary, now);
+            if (auto s =
+                    store.record_processed(stored->row_id, cvd::domain::MessageStatus::processed,
+                                           "", cases.rows.back(), summary, now);
                 !s)
                 return s;
         }
@@ -77,7 +88,8 @@ void time_lookups(const char* what, Lookup lookup) {
         micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
     }
     std::sort(micros.begin(), micros.end());
-    std::printf("lookup %s %.2f %.2f\n", what, micros[micros.size() / 2], micros[micros.size() * 99 / 100]);
+    std::printf("lookup %s %.2f %.2f\n", what, micros[micros.size() / 2],
+                micros[micros.size() * 99 / 100]);
 }
 
 }  // namespace
@@ -105,18 +117,16 @@ int main(int argc, char** argv) {
     std::uniform_int_distribution<std::size_t> any_case(0, cases.ids.size() - 1);
     time_lookups("tag", [&](int) {
         const auto& id = cases.ids[any_case(random)];
-        auto found = store->find_case(id);
-        if (!found || !*found) fail("lookup by tag " + id.str(), found ? cvd::core::Error{} : found.error());
+        require_found("lookup by tag " + id.str(), store->find_case(id));
     });
     // A References header as mail clients write it: the thread's older ids first, most unknown
     // to the bot (written by other people's clients), the one it knows last.
     time_lookups("references", [&](int i) {
         const long known = any_message(random);
-        const std::vector<std::string> references{"<elsewhere-" + std::to_string(i) + "@mail.example>",
-                                                  "<other-" + std::to_string(i) + "@mail.example>",
-                                                  message_id(known)};
-        auto found = store->find_thread_by_message_ids(references);
-        if (!found || !*found) fail("lookup by References", found ? cvd::core::Error{} : found.error());
+        const std::vector<std::string> references{
+            "<elsewhere-" + std::to_string(i) + "@mail.example>",
+            "<other-" + std::to_string(i) + "@mail.example>", message_id(known)};
+        require_found("lookup by References", store->find_thread_by_message_ids(references));
     });
     return 0;
 }
