@@ -287,10 +287,12 @@ def poll_cost(ctx):
     for i in range(count, total):
         ctx.maildir.deliver(mailgen.filler(i), seen=True)
     count, uidnext = ctx.index()
+    uidvalidity = imap_status(ctx.imap_port, "UIDVALIDITY")
     # The bot has processed everything up to here (only the catch-up's messages are in its
     # database; the fillers stand for mail processed long ago).
     con = sqlite3.connect(ctx.database)
-    con.execute("UPDATE mailbox_state SET last_uid = ? WHERE mailbox = 'INBOX'", (uidnext - 1,))
+    con.execute("INSERT OR REPLACE INTO mailbox_state (mailbox, uidvalidity, last_uid) VALUES ('INBOX', ?, ?)",
+                (uidvalidity, uidnext - 1))
     con.commit()
     con.close()
     proxy = WireProxy(int(ctx.env["MAILSTACK_IMAP_PORT"]) + 1000, ctx.imap_port)
@@ -314,14 +316,17 @@ def poll_cost(ctx):
     if empty:
         ms = statistics.median(b["seconds"] for b in empty) * 1000
         size = statistics.median(b["bytes"] for b in empty)
+        server = statistics.median(b["server_seconds"] for b in empty) * 1000
         rows.append(row(f"poll, nothing new, {count} msgs in mailbox (median of {len(empty)})",
                         f"{ms:.1f} ms, {size:.0f} B", "< 20 ms, < 4 KB", verdict(ms < 20 and size < 4096),
-                        f"on the wire (proxy); {connections} connection(s) in the run; {note}"))
+                        f"on the wire (proxy), of which Dovecot answering {server:.1f} ms; "
+                        f"{connections} connection(s) in the run; {note}"))
     if busy:
         new = max(busy, key=lambda b: b["bytes"])
         rows.append(row("poll cycle that finds 1 new message (fetch, process, flag)",
                         f"{new['seconds'] * 1000:.1f} ms, {new['bytes']} B", "", "",
-                        f"up {new['up']} B, down {new['down']} B (message itself ~1 KB)"))
+                        f"up {new['up']} B, down {new['down']} B (message itself ~1 KB); "
+                        f"Dovecot answering {new['server_seconds'] * 1000:.1f} ms"))
     return rows
 
 

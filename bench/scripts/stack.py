@@ -117,12 +117,13 @@ def imap_session(port):
         conn.logout()
 
 
-def imap_status(port):
-    """(message count, UIDNEXT) of bot's INBOX; SELECT also makes Dovecot index new files."""
+def imap_status(port, code=None):
+    """(message count, UIDNEXT) of bot's INBOX, or the value of one SELECT response `code`;
+    SELECT also makes Dovecot index new files."""
     conn = imaplib.IMAP4("127.0.0.1", port)
     conn.login("bot", "secret")
     typ, data = conn.select("INBOX", readonly=True)
     count = int(data[0])
-    uidnext = int(conn.response("UIDNEXT")[1][0])
+    values = {name: int(conn.response(name)[1][0]) for name in ("UIDNEXT", "UIDVALIDITY")}
     conn.logout()
-    return count, uidnext
+    return values[code] if code else (count, values["UIDNEXT"])

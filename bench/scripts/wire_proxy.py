@@ -71,9 +71,22 @@ def bursts(events, gap=0.95):
     return [
         {
             "seconds": g[-1][0] - g[0][0],
+            "server_seconds": server_time(g),
             "bytes": sum(e[2] for e in g),
             "up": sum(e[2] for e in g if e[1] == "up"),
             "down": sum(e[2] for e in g if e[1] == "down"),
         }
         for g in groups
     ]
+
+
+def server_time(events):
+    """Time from each command (a chunk up) to the first answer chunk after it: Dovecot's share."""
+    total, asked = 0.0, None
+    for when, direction, _ in events:
+        if direction == "up" and asked is None:
+            asked = when
+        elif direction == "down" and asked is not None:
+            total += when - asked
+            asked = None
+    return total

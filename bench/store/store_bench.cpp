@@ -1,8 +1,10 @@
 // Case lookups on a large store: by case tag and by References, the two ways intake threads a
-// message. Fills a real SQLite file through the store's own API in one transaction (one case
-// per kMessagesPerCase messages), then times random lookups.
+// message. Fills a real SQLite file (the store's schema) in one transaction, then times random
+// lookups through the store's API.
 //
 //   store_bench DB_PATH [MESSAGES]     prints "fill <s>", "lookup <what> <median us> <p99 us>"
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "cvdbot/core/time.hpp"
+#include "cvdbot/core/hash.hpp"
 #include "cvdbot/store/store.hpp"
 
 namespace {
@@ -43,38 +45,78 @@ std::string raw_message(long n) {
            "\r\n";
 }
 
-struct Cases {
-    std::vector<cvd::core::CaseId> ids;
-    std::vector<std::int64_t> rows;
+// One prepared statement, reused for every row.
+class Insert {
+  public:
+    Insert(sqlite3* db, const char* sql) {
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) sqlite_fail(db, sql);
+    }
+    ~Insert() { sqlite3_finalize(stmt_); }
+    Insert(const Insert&) = delete;
+    Insert& operator=(const Insert&) = delete;
+    sqlite3_stmt* operator*() const { return stmt_; }
+    void run(sqlite3* db) {
+        if (sqlite3_step(stmt_) != SQLITE_DONE) sqlite_fail(db, sqlite3_sql(stmt_));
+        sqlite3_reset(stmt_);
+    }
+    [[noreturn]] static void sqlite_fail(sqlite3* db, const char* what) {
+        std::fprintf(stderr, "store_bench: %s: %s\n", what, sqlite3_errmsg(db));
+        std::exit(1);
+    }
+
+  private:
+    sqlite3_stmt* stmt_ = nullptr;
 };
 
-Cases fill(cvd::store::Store& store, long messages) {
-    const auto now = cvd::core::from_unix(1'780'000'000);
-    Cases cases;
-    auto status = store.transaction([&]() -> cvd::core::Status {
-        for (long n = 0; n < messages; ++n) {
-            if (n % kMessagesPerCase == 0) {
-                auto made = store.create_case("CVD", now, "case " + std::to_string(n));
-                if (!made) return made.error();
-                cases.ids.push_back(made->id);
-                cases.rows.push_back(made->row_id);
-            }
-            const auto uid = static_cast<std::uint32_t>(n + 1);
-            auto stored = store.store_fetched({"INBOX", 1, uid}, raw_message(n), now);
-            if (!stored) return stored.error();
-            cvd::store::MessageSummary summary;
-            summary.message_id = message_id(n);
-            summary.sender = "d@example.test";
-            summary.subject = "report " + std::to_string(n);
-            if (auto s =
-                    store.record_processed(stored->row_id, cvd::domain::MessageStatus::processed,
-                                           "", cases.rows.back(), summary, now);
-                !s)
-                return s;
+void bind_text(sqlite3_stmt* stmt, int index, const std::string& text) {
+    sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+// The store made the schema (Store::open); the rows go in with plain prepared INSERTs in one
+// transaction, which is ~50 times faster than the store's per-message API and gives the same
+// tables and indexes to look up in. One case per kMessagesPerCase messages.
+std::vector<cvd::core::CaseId> fill(const std::string& path, long messages) {
+    constexpr int kYear = 2026;
+    constexpr std::int64_t kNow = 1'780'000'000;
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) Insert::sqlite_fail(db, path.c_str());
+    if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+        Insert::sqlite_fail(db, "BEGIN");
+    Insert add_case(
+        db,
+        "INSERT INTO cases (id, prefix, year, number, state, title, created_at, updated_at) "
+        "VALUES (?1, 'CVD', ?2, ?1, 'received', 'case', ?3, ?3)");
+    Insert add_message(
+        db,
+        "INSERT INTO messages (id, direction, status, case_id, mailbox, uidvalidity, uid, "
+        "server_done, message_id, content_hash, sender, subject, stored_at, processed_at) "
+        "VALUES (?1, 'inbound', 'processed', ?2, 'INBOX', 1, ?1, 1, ?3, ?4, "
+        "'d@example.test', 'report', ?5, ?5)");
+    Insert add_raw(db, "INSERT INTO raw_messages (message_id, bytes) VALUES (?1, ?2)");
+    std::vector<cvd::core::CaseId> cases;
+    for (long n = 0; n < messages; ++n) {
+        const std::int64_t case_row = n / kMessagesPerCase + 1;
+        if (n % kMessagesPerCase == 0) {
+            sqlite3_bind_int64(*add_case, 1, case_row);
+            sqlite3_bind_int64(*add_case, 2, kYear);
+            sqlite3_bind_int64(*add_case, 3, kNow);
+            add_case.run(db);
+            cases.push_back({"CVD", kYear, static_cast<int>(case_row)});
         }
-        return {};
-    });
-    if (!status) fail("fill", status.error());
+        const std::string raw = raw_message(n);
+        sqlite3_bind_int64(*add_message, 1, n + 1);
+        sqlite3_bind_int64(*add_message, 2, case_row);
+        bind_text(*add_message, 3, message_id(n));
+        bind_text(*add_message, 4, cvd::core::sha256_hex(raw));
+        sqlite3_bind_int64(*add_message, 5, kNow);
+        add_message.run(db);
+        sqlite3_bind_int64(*add_raw, 1, n + 1);
+        sqlite3_bind_blob(*add_raw, 2, raw.data(), static_cast<int>(raw.size()), SQLITE_TRANSIENT);
+        add_raw.run(db);
+    }
+    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        Insert::sqlite_fail(db, "COMMIT");
+    sqlite3_close(db);
     return cases;
 }
 
@@ -104,19 +146,22 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "store_bench: at least %d messages\n", kMessagesPerCase);
         return 2;
     }
+    {  // the schema, made by the store itself
+        auto created = cvd::store::Store::open(argv[1]);
+        if (!created) fail("open", created.error());
+    }
+    const auto start = Clock::now();
+    const std::vector<cvd::core::CaseId> cases = fill(argv[1], messages);
+    std::printf("fill %.2f\n", std::chrono::duration<double>(Clock::now() - start).count());
+    std::fflush(stdout);
     auto store = cvd::store::Store::open(argv[1]);
     if (!store) fail("open", store.error());
 
-    const auto start = Clock::now();
-    const Cases cases = fill(*store, messages);
-    std::printf("fill %.2f\n", std::chrono::duration<double>(Clock::now() - start).count());
-    std::fflush(stdout);
-
     std::mt19937_64 random(42);
     std::uniform_int_distribution<long> any_message(0, messages - 1);
-    std::uniform_int_distribution<std::size_t> any_case(0, cases.ids.size() - 1);
+    std::uniform_int_distribution<std::size_t> any_case(0, cases.size() - 1);
     time_lookups("tag", [&](int) {
-        const auto& id = cases.ids[any_case(random)];
+        const auto& id = cases[any_case(random)];
         require_found("lookup by tag " + id.str(), store->find_case(id));
     });
     // A References header as mail clients write it: the thread's older ids first, most unknown
