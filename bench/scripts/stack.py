@@ -118,11 +118,13 @@ def imap_session(port):
 
 
 def imap_status(port, code=None):
-    """(message count, UIDNEXT) of bot's INBOX, or the value of one SELECT response `code`;
-    SELECT also makes Dovecot index new files."""
+    """(message count, UIDNEXT) of bot's INBOX, or the value of one SELECT response `code`.
+    SELECT makes Dovecot index new files, and, not being read-only, takes their \\Recent flag as a
+    mail client would have long ago (a session that finds 100,000 \\Recent messages makes every
+    SELECT of the daemon's cost ~200 ms more in Dovecot)."""
     conn = imaplib.IMAP4("127.0.0.1", port)
     conn.login("bot", "secret")
-    typ, data = conn.select("INBOX", readonly=True)
+    typ, data = conn.select("INBOX")
     count = int(data[0])
     values = {name: int(conn.response(name)[1][0]) for name in ("UIDNEXT", "UIDVALIDITY")}
     conn.logout()
