@@ -5,17 +5,11 @@ Run by bench/run.sh, which builds cvdbot and starts the mail stack. Prints one t
 """
 import argparse
 import os
-import shutil
-import smtplib
-import statistics
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-import mailgen  # noqa: E402
 import phases  # noqa: E402
-from stack import Daemon, Db, imap_status, read_env, write_config  # noqa: E402
+from stack import read_env  # noqa: E402
 
 
 def main():

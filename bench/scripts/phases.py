@@ -2,7 +2,6 @@
 import glob
 import statistics
 import os
-import shutil
 import smtplib
 import sqlite3
 import subprocess
