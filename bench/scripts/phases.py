@@ -347,9 +347,10 @@ def store(ctx, store_bench):
         if parts and parts[0] == "fill":
             rows.append(row(f"store: fill {n} messages in one transaction", f"{float(parts[1]):.1f} s"))
         elif parts and parts[0] == "lookup":
-            median, p99 = float(parts[2]), float(parts[3])
+            median, p99, cpu_median, cpu_p99 = (float(x) for x in parts[2:6])
             rows.append(row(f"store: case by {parts[1]}, {n} msgs (median / p99)", f"{median:.1f} / {p99:.1f} us",
-                            "< 1 ms", verdict(p99 < 1000), loaded(ctx)))
+                            "< 1 ms", verdict(p99 < 1000),
+                            f"CPU time median / p99 {cpu_median:.1f} / {cpu_p99:.1f} us; {loaded(ctx)}"))
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
