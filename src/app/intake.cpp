@@ -77,7 +77,7 @@ Status Intake::process(std::int64_t row_id) {
     mail::Message parsed = mail::parse_message(*raw);
     std::optional<CryptoReport> crypto_report;
     if (keyring_) {
-        auto opened = open_pgp(parsed, *raw, *keyring_);
+        auto opened = open_pgp(std::move(parsed), *raw, *keyring_);
         // An error here is ours (gpg or the keyring), never the sender's: retry later.
         if (!opened) return opened.error();
         parsed = std::move(opened->message);

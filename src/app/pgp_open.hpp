@@ -79,8 +79,10 @@ struct OpenOptions {
 };
 
 // Errors are ours only (gpg unusable, keyring unreadable, passphrase wrong): keep the message
-// and retry later. Everything wrong with the message is in the report.
-core::Result<OpenedMessage> open_pgp(const mail::Message& parsed, std::string_view raw,
+// and retry later. Everything wrong with the message is in the report. `parsed` must be
+// mail::parse_message(raw); it is taken by value so that a caller done with it moves it in
+// (a message with a large attachment is then never copied).
+core::Result<OpenedMessage> open_pgp(mail::Message parsed, std::string_view raw,
                                      crypto::Keyring& keyring, const OpenOptions& options = {});
 
 struct PgpComposeOptions {

@@ -1,6 +1,7 @@
 // Cases and their participants.
 
 #include "cvdbot/core/text.hpp"
+#include "lookup_sql.hpp"
 #include "store_impl.hpp"
 
 namespace cvd::store {
@@ -84,8 +85,8 @@ Result<domain::Case> Store::create_case(const std::string& prefix, core::Timesta
 }
 
 Result<std::optional<domain::Case>> Store::find_case(const core::CaseId& id) {
-    auto stmt = impl_->db.prepare(std::string("SELECT ") + kCaseColumns +
-                                  " FROM cases c WHERE c.prefix = ? AND c.year = ? AND c.number = ?");
+    auto stmt =
+        impl_->db.prepare(std::string("SELECT ") + kCaseColumns + sql_text::kCaseByTagWhere);
     if (!stmt) return stmt.error();
     stmt->bind(1, id.prefix).bind(2, std::int64_t{id.year}).bind(3, std::int64_t{id.number});
     return first_case(*stmt);

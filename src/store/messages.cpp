@@ -1,6 +1,7 @@
 // Mailbox tracking and the inbound messages: raw bytes first, effects later.
 
 #include "cvdbot/core/hash.hpp"
+#include "lookup_sql.hpp"
 #include "store_impl.hpp"
 
 namespace cvd::store {
@@ -200,9 +201,7 @@ Result<std::optional<ThreadRef>> Store::find_thread_by_message_ids(const std::ve
     for (const auto& id : message_ids) {
         if (id.empty()) continue;
         if (++looked > 100) break;  // a hostile References header must not cost more
-        auto lookup = impl_->db.prepare(
-            "SELECT case_id, participant_id FROM messages WHERE message_id = ? AND case_id IS NOT NULL "
-            "ORDER BY id LIMIT 1");
+        auto lookup = impl_->db.prepare(sql_text::kThreadByMessageId);
         if (!lookup) return lookup.error();
         lookup->bind(1, id);
         auto row = lookup->step();

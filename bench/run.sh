@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# cvdbot performance benchmark (issue #9), one command, as root on Debian 12:
+#
+#   bench/run.sh
+#
+# Builds cvdbot RelWithDebInfo into build/bench, starts its own mail stack (contrib/mailstack.sh
+# in BENCH_DIR, ports MAILSTACK_PORT_BASE + 25/143/24) with a throwaway GNUPGHOME and database,
+# then measures catch-up, the standard tools' limits, poll cost, latency, memory and store lookups
+# and prints one table (also written to BENCH_DIR/table.md).
+#
+# Overrides: BENCH_PLAIN (2000) BENCH_PGP (500) BENCH_LATENCY (50) BENCH_MAILBOX (100000)
+# BENCH_STORE (1000000) BENCH_BIG_MB (25) BENCH_STEPS (catchup,limits,memory,latency,poll,store)
+# BENCH_DIR (/tmp/cvdbench) MAILSTACK_PORT_BASE (17000) BENCH_SKIP_BUILD=1 BENCH_KEEP=1 (keep
+# the stack and files afterwards).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${BENCH_DIR:-/tmp/cvdbench}
+build=$root/build/bench
+export MAILSTACK_PORT_BASE=${MAILSTACK_PORT_BASE:-17000}
+
+[[ $EUID -eq 0 ]] || { echo "bench/run.sh: run as root (the mail stack needs it)" >&2; exit 1; }
+
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+    "$root/contrib/install-deps.sh"
+    "$root/contrib/mailstack.sh" install
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCVDBOT_TESTS=OFF >/dev/null
+    cmake --build "$build" -j "$(nproc)" --target cvdbot store_bench
+fi
+for tool in curl gpg smtp-source sqlite3; do
+    command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || { echo "bench/run.sh: $tool missing" >&2; exit 1; }
+done
+export PATH=$PATH:/usr/sbin
+
+stop_all() {
+    local home
+    for home in "$work/g" "$work/d"; do
+        [[ -d $home ]] && GNUPGHOME=$home gpgconf --kill gpg-agent 2>/dev/null || true
+    done
+    "$root/contrib/mailstack.sh" stop "$work/stack" >/dev/null 2>&1 || true
+    [[ ${BENCH_KEEP:-0} == 1 ]] || rm -rf -- "$work"
+}
+
+"$root/contrib/mailstack.sh" stop "$work/stack" >/dev/null 2>&1 || true
+rm -rf -- "$work"
+mkdir -p "$work"
+chmod 755 "$work"
+trap stop_all EXIT
+"$root/contrib/mailstack.sh" start "$work/stack"
+python3 "$root/bench/scripts/bench.py" --binary "$build/src/app/cvdbot" --root "$root" --work "$work" \
+    --stack "$work/stack" --store-bench "$build/bench/store/store_bench" | tee "$work/table.md"
+cp "$work/table.md" "$root/build/bench/table.md"
