@@ -115,7 +115,7 @@ class Advisory(AdvisoryCase):
         self.run_at("2027-01-10T02:00:00Z")
         wait_count("coordinator", 1)
         draft_mail = messages("coordinator")[-1]
-        self.assertIn("Draft advisory JVN#12345678", draft_mail["Subject"])  # the advisory_draft template
+        self.assertIn("公表文案 JVN#12345678", draft_mail["Subject"])  # the advisory_draft template
         draft = text_of(draft_mail)
         for fact in ["JVN#12345678", "===== ja =====", "===== en =====", "基本値 7.2", "Taro Yamada",
                      "(none: text, CSAF and CVE records can be exported)"]:

@@ -8,7 +8,7 @@ import email.policy
 import os
 import time
 
-from mailtest import addr, messages, report, send, text_of, wait_count
+from mailtest import addr, messages, report, send, text_of, wait_count, wait_for
 from test_advisory import FORM, T0, AdvisoryCase
 from test_workflow import CASE
 from test_openpgp import Gpg
@@ -33,12 +33,14 @@ class AdvisoryReview(AdvisoryCase):
         out = self.gpg[user].run("--decrypt", data=armored.encode())
         return text_of(email.message_from_bytes(out.stdout, policy=email.policy.default))
 
-    def new_mail(self, user, before):
-        wait_count(user, before + 1)
+    def mail_with(self, user, text, subject=True):
+        def found():
+            return [m for m in messages(user) if text in (str(m["Subject"]) if subject else text_of(m))]
+        wait_for(lambda: found(), what=f"{user}: mail with {text}")
         time.sleep(0.3)  # nothing more should come
-        got = messages(user)
-        self.assertEqual(len(got), before + 1, user)
-        return got[-1]
+        got = found()
+        self.assertEqual(len(got), 1, user)
+        return got[0]
 
     def test_each_vendor_reviews_its_own_section_and_corrects_its_statement(self):
         for user, (name, _) in VENDORS.items():
@@ -58,13 +60,12 @@ class AdvisoryReview(AdvisoryCase):
                       "affected", "Other Corp", "|", "Other Router", "|", "<", "2.0", ";",
                       "vendor-statement", "Other Corp", "|", "affected", "|", "ja", "他社ルータは 2.0 で修正予定です。").stdout
         self.assertNotIn("REFUSED", out)
-        before = {user: len(messages(user)) for user in VENDORS}
 
         out = self.do(NOW, "advisory", "review").stdout
         self.assertIn("advisory review: Example Corp", out)
         self.assertIn("Other Corp", out)
         self.run_at(NOW)
-        texts = {user: self.decrypt(user, self.new_mail(user, before[user])) for user in VENDORS}
+        texts = {user: self.decrypt(user, self.mail_with(user, "JVN#12345678")) for user in VENDORS}
         ours, theirs = texts["vendor"], texts["vendor2"]
         self.assertIn("Example Router <= 1.2", ours)
         self.assertIn("Fixed in firmware 1.3.", ours)
@@ -81,13 +82,12 @@ class AdvisoryReview(AdvisoryCase):
         self.assertEqual(len(self.db("SELECT id FROM audit_log WHERE action = 'advisory_review'")), 2)
 
         # Example Corp corrects its statement and the versions by reply.
-        review = messages("vendor")[-1]
+        review = self.mail_with("vendor", "JVN#12345678")
         reply = report(subject="Re: " + str(review["Subject"]), sender="vendor", In_Reply_To=review["Message-ID"],
                        body="Please correct our part.\n\n"
                             "Statement (en) / ベンダのコメント (英語): Fixed in firmware 1.3.1 and later.\n"
                             "Versions for the advisory / 公表文に記載するバージョン: <= 1.2.9\n")
         reply.replace_header("To", str(review["Reply-To"] or addr("bot")))
-        coordinator_before = len(messages("coordinator"))
         bot_before = len(messages("bot"))
         send(reply)
         wait_count("bot", bot_before + 1)
@@ -95,7 +95,7 @@ class AdvisoryReview(AdvisoryCase):
         audit = self.db("SELECT detail FROM audit_log WHERE action = 'advisory_correction'")
         self.assertEqual(len(audit), 1)
         self.assertIn("Fixed in firmware 1.3.1 and later.", audit[0][0])
-        notice = text_of(self.new_mail("coordinator", coordinator_before))
+        notice = text_of(self.mail_with("coordinator", "<= 1.2.9", subject=False))
         self.assertIn("Example Corp", notice)
         self.assertIn("<= 1.2.9", notice)
         self.assertIn("vendor correction: Example Corp | versions | <= 1.2.9", self.advisory("show", CASE).stdout)
