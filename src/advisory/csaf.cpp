@@ -1,11 +1,11 @@
 // CSAF 2.0, profile csaf_security_advisory: what the BSI validator's schema and mandatory tests
 // (6.1.x) ask for, from the advisory facts alone.
+#include <cstdio>
+#include <map>
+
 #include "cvdbot/advisory/cvss.hpp"
 #include "cvdbot/advisory/export.hpp"
 #include "records_internal.hpp"
-
-#include <cstdio>
-#include <map>
 
 namespace cvd::advisory {
 namespace internal {
@@ -15,8 +15,8 @@ std::string advisory_url(const AdvisoryFacts& facts, Lang lang) {
     for (char c : facts.advisory_id)
         if (c != '#') id += c;
     bool vu = facts.advisory_id.rfind("JVNVU", 0) == 0;
-    return facts.publisher.advisory_url_base + (lang == Lang::en ? "en/" : "") + (vu ? "vu/" : "jp/") +
-           id + "/";
+    return facts.publisher.advisory_url_base + (lang == Lang::en ? "en/" : "") +
+           (vu ? "vu/" : "jp/") + id + "/";
 }
 
 bool vendor_not_affected(const AdvisoryFacts& facts, const std::string& vendor) {
@@ -82,8 +82,8 @@ ProductTree build_tree(const AdvisoryFacts& facts) {
         (internal::vendor_not_affected(facts, product.vendor) ? tree.not_affected : tree.affected)
             .push_back(id);
         if (!product.fixed_in.empty())
-            tree.fixed.push_back(
-                tree.leaf(name["branches"], "product_version", product.fixed_in, base + product.fixed_in));
+            tree.fixed.push_back(tree.leaf(name["branches"], "product_version", product.fixed_in,
+                                           base + product.fixed_in));
     }
     return tree;
 }
@@ -104,6 +104,38 @@ json revision_history(const AdvisoryFacts& facts, Lang lang) {
     return history;
 }
 
+// What may differ per CVE: the description (first note), the CVSS v4.0 note, CWE and scores.
+void add_weakness(json& vulnerability, const AdvisoryFacts& facts,
+                  const std::vector<std::string>& affected, Lang lang) {
+    const bool ja = lang == Lang::ja;
+    vulnerability["notes"].insert(vulnerability["notes"].begin(),
+                                  json{{"category", "description"},
+                                       {"title", ja ? "詳細情報" : "Description"},
+                                       {"text", facts.description.in(lang)}});
+    // CSAF 2.0's scores know CVSS v2 and v3 only (its strict schema refuses cvss_v4), so the
+    // v4.0 vector and score travel as a note.
+    if (!facts.cvss40.empty()) {
+        auto cvss = parse_cvss40(facts.cvss40);
+        vulnerability["notes"].push_back({{"category", "other"},
+                                          {"title", "CVSS v4.0"},
+                                          {"text", cvss->vector + " (" + format_score(cvss->score) +
+                                                       " " + cvss->severity + ")"}});
+    }
+    if (!facts.cwe.empty())
+        vulnerability["cwe"] = {
+            {"id", facts.cwe},
+            {"name", facts.cwe_name.empty() ? known_cwe_name(facts.cwe) : facts.cwe_name}};
+    if (!facts.cvss31.empty() && !affected.empty()) {
+        auto cvss = parse_cvss31(facts.cvss31);
+        vulnerability["scores"] = json::array({{{"cvss_v3",
+                                                 {{"version", "3.1"},
+                                                  {"vectorString", cvss->vector},
+                                                  {"baseScore", cvss->base_score},
+                                                  {"baseSeverity", cvss->severity}}},
+                                                {"products", affected}}});
+    }
+}
+
 }  // namespace
 
 core::Result<json> to_csaf(const AdvisoryFacts& facts, Lang lang, const std::string& generated,
@@ -118,9 +150,10 @@ core::Result<json> to_csaf(const AdvisoryFacts& facts, Lang lang, const std::str
                           {"summary", facts.advisory_id},
                           {"url", internal::advisory_url(facts, lang)}});
     for (const auto& reference : facts.references)
-        references.push_back({{"category", "external"},
-                              {"summary", reference.title.empty() ? reference.url : reference.title},
-                              {"url", reference.url}});
+        references.push_back(
+            {{"category", "external"},
+             {"summary", reference.title.empty() ? reference.url : reference.title},
+             {"url", reference.url}});
 
     json document = {
         {"category", "csaf_security_advisory"},
@@ -131,10 +164,9 @@ core::Result<json> to_csaf(const AdvisoryFacts& facts, Lang lang, const std::str
           {"name", facts.publisher.name},
           {"namespace", facts.publisher.namespace_url}}},
         {"title", facts.title.in(lang)},
-        {"notes",
-         json::array({{{"category", "summary"},
-                       {"title", ja ? "概要" : "Overview"},
-                       {"text", facts.overview.in(lang)}}})},
+        {"notes", json::array({{{"category", "summary"},
+                                {"title", ja ? "概要" : "Overview"},
+                                {"text", facts.overview.in(lang)}}})},
         {"references", references},
         {"tracking",
          {{"id", facts.advisory_id},
@@ -143,7 +175,8 @@ core::Result<json> to_csaf(const AdvisoryFacts& facts, Lang lang, const std::str
           {"revision_history", history},
           {"initial_release_date", internal::jst_timestamp(facts.published)},
           {"current_release_date", history.back()["date"]},
-          {"generator", {{"engine", {{"name", "cvdbot"}, {"version", version}}}, {"date", generated}}}}},
+          {"generator",
+           {{"engine", {{"name", "cvdbot"}, {"version", version}}}, {"date", generated}}}}},
     };
 
     auto tree = build_tree(facts);
@@ -152,30 +185,17 @@ core::Result<json> to_csaf(const AdvisoryFacts& facts, Lang lang, const std::str
     if (!tree.fixed.empty()) status["fixed"] = tree.fixed;
     if (!tree.not_affected.empty()) status["known_not_affected"] = tree.not_affected;
 
-    json vulnerability = {{"notes", json::array({{{"category", "description"},
-                                                  {"title", ja ? "詳細情報" : "Description"},
-                                                  {"text", facts.description.in(lang)}}})},
-                          {"product_status", status}};
+    json vulnerability = {{"notes", json::array()}, {"product_status", status}};
     if (!facts.impact.in(lang).empty())
-        vulnerability["notes"].push_back(
-            {{"category", "general"}, {"title", ja ? "想定される影響" : "Impact"}, {"text", facts.impact.in(lang)}});
+        vulnerability["notes"].push_back({{"category", "general"},
+                                          {"title", ja ? "想定される影響" : "Impact"},
+                                          {"text", facts.impact.in(lang)}});
     for (const auto& statement : facts.vendor_statements)
         if (!statement.statement.in(lang).empty())
-            vulnerability["notes"].push_back({{"category", "other"},
-                                              {"title", (ja ? "ベンダ情報: " : "Vendor statement: ") + statement.vendor},
-                                              {"text", statement.statement.in(lang)}});
-    if (!facts.cwe.empty())
-        vulnerability["cwe"] = {{"id", facts.cwe},
-                                {"name", facts.cwe_name.empty() ? known_cwe_name(facts.cwe) : facts.cwe_name}};
-    if (!facts.cvss31.empty() && !tree.affected.empty()) {
-        auto cvss = parse_cvss31(facts.cvss31);
-        vulnerability["scores"] = json::array({{{"cvss_v3",
-                                                 {{"version", "3.1"},
-                                                  {"vectorString", cvss->vector},
-                                                  {"baseScore", cvss->base_score},
-                                                  {"baseSeverity", cvss->severity}}},
-                                                {"products", tree.affected}}});
-    }
+            vulnerability["notes"].push_back(
+                {{"category", "other"},
+                 {"title", (ja ? "ベンダ情報: " : "Vendor statement: ") + statement.vendor},
+                 {"text", statement.statement.in(lang)}});
     json remediations = json::array();
     if (!tree.affected.empty()) {
         if (!facts.solution.in(lang).empty())
@@ -190,15 +210,21 @@ core::Result<json> to_csaf(const AdvisoryFacts& facts, Lang lang, const std::str
     if (!remediations.empty()) vulnerability["remediations"] = remediations;
     // Credit only as the discoverer wished.
     if (facts.credit.consented && !facts.credit.name.in(lang).empty())
-        vulnerability["acknowledgments"] = json::array({{{"names", json::array({facts.credit.name.in(lang)})}}});
+        vulnerability["acknowledgments"] =
+            json::array({{{"names", json::array({facts.credit.name.in(lang)})}}});
 
-    // One entry per CVE (mandatory test 6.1.23 forbids a CVE twice); the facts describe them alike.
+    // One entry per CVE (mandatory test 6.1.23 forbids a CVE twice), each with its own
+    // description, CWE and scores where the coordinators gave them.
     json vulnerabilities = json::array();
     for (const auto& cve : facts.cve_ids) {
         vulnerabilities.push_back(vulnerability);
+        add_weakness(vulnerabilities.back(), facts_for_cve(facts, cve), tree.affected, lang);
         vulnerabilities.back()["cve"] = cve;
     }
-    if (vulnerabilities.empty()) vulnerabilities.push_back(vulnerability);
+    if (vulnerabilities.empty()) {
+        vulnerabilities.push_back(vulnerability);
+        add_weakness(vulnerabilities.back(), facts, tree.affected, lang);
+    }
     return json{{"document", document},
                 {"product_tree", {{"branches", tree.vendors}}},
                 {"vulnerabilities", vulnerabilities}};

@@ -1,9 +1,9 @@
 // CVE JSON 5.1 (CVE Record Format), one record per CVE id: the CNA container only.
+#include <algorithm>
+
 #include "cvdbot/advisory/cvss.hpp"
 #include "cvdbot/advisory/export.hpp"
 #include "records_internal.hpp"
-
-#include <algorithm>
 
 namespace cvd::advisory {
 namespace {
@@ -23,7 +23,8 @@ json versions(const AffectedProduct& product, bool not_affected) {
 
 }  // namespace
 
-core::Result<json> to_cve(const AdvisoryFacts& facts, const std::string& cve_id) {
+core::Result<json> to_cve(const AdvisoryFacts& case_facts, const std::string& cve_id) {
+    const AdvisoryFacts facts = facts_for_cve(case_facts, cve_id);
     auto problems = validate(facts, Output::cve, Lang::en);
     if (problems.empty() &&
         std::find(facts.cve_ids.begin(), facts.cve_ids.end(), cve_id) == facts.cve_ids.end())
@@ -41,7 +42,8 @@ core::Result<json> to_cve(const AdvisoryFacts& facts, const std::string& cve_id)
         affected.push_back({{"vendor", product.vendor},
                             {"product", product.product},
                             {"defaultStatus", "unaffected"},
-                            {"versions", versions(product, internal::vendor_not_affected(facts, product.vendor))}});
+                            {"versions", versions(product, internal::vendor_not_affected(
+                                                               facts, product.vendor))}});
 
     json references = json::array();
     if (!facts.advisory_id.empty())
@@ -54,38 +56,48 @@ core::Result<json> to_cve(const AdvisoryFacts& facts, const std::string& cve_id)
         references.push_back(entry);
     }
 
-    json cna = {{"providerMetadata",
-                 {{"orgId", facts.publisher.cna_org_id}, {"shortName", facts.publisher.cna_short_name}}},
-                {"descriptions", descriptions},
-                {"affected", affected},
-                {"references", references},
-                {"datePublic", internal::jst_timestamp(facts.published)}};
+    json cna = {
+        {"providerMetadata",
+         {{"orgId", facts.publisher.cna_org_id}, {"shortName", facts.publisher.cna_short_name}}},
+        {"descriptions", descriptions},
+        {"affected", affected},
+        {"references", references},
+        {"datePublic", internal::jst_timestamp(facts.published)}};
     if (!facts.title.en.empty()) cna["title"] = facts.title.en;
     if (!facts.cwe.empty()) {
         auto name = facts.cwe_name.empty() ? known_cwe_name(facts.cwe) : facts.cwe_name;
-        cna["problemTypes"] = json::array({{{"descriptions",
-                                             json::array({{{"lang", "en"},
-                                                           {"type", "CWE"},
-                                                           {"cweId", facts.cwe},
-                                                           {"description", name.empty() ? facts.cwe : facts.cwe + " " + name}}})}}});
+        cna["problemTypes"] = json::array(
+            {{{"descriptions",
+               json::array(
+                   {{{"lang", "en"},
+                     {"type", "CWE"},
+                     {"cweId", facts.cwe},
+                     {"description", name.empty() ? facts.cwe : facts.cwe + " " + name}}})}}});
     }
-    // CVSS 4.0 needs a score in CVE records, which this code does not compute; only 3.1 goes in.
-    if (!facts.cvss31.empty()) {
-        auto cvss = parse_cvss31(facts.cvss31);
-        cna["metrics"] = json::array({{{"format", "CVSS"},
-                                       {"scenarios", json::array({{{"lang", "en"}, {"value", "GENERAL"}}})},
-                                       {"cvssV3_1",
-                                        {{"version", "3.1"},
-                                         {"vectorString", cvss->vector},
-                                         {"baseScore", cvss->base_score},
-                                         {"baseSeverity", cvss->severity}}}}});
-    }
+    json metrics = json::array();
+    const auto metric = [&](const char* key, const char* version, const std::string& vector,
+                            double score, const std::string& severity) {
+        metrics.push_back({{"format", "CVSS"},
+                           {"scenarios", json::array({{{"lang", "en"}, {"value", "GENERAL"}}})},
+                           {key,
+                            {{"version", version},
+                             {"vectorString", vector},
+                             {"baseScore", score},
+                             {"baseSeverity", severity}}}});
+    };
+    if (auto v40 = parse_cvss40(facts.cvss40); !facts.cvss40.empty() && v40)
+        metric("cvssV4_0", "4.0", v40->vector, v40->score, v40->severity);
+    if (auto v31 = parse_cvss31(facts.cvss31); !facts.cvss31.empty() && v31)
+        metric("cvssV3_1", "3.1", v31->vector, v31->base_score, v31->severity);
+    if (!metrics.empty()) cna["metrics"] = metrics;
     // Credit only as the discoverer wished.
     if (facts.credit.consented) {
         json credits = json::array();
         for (auto lang : {Lang::en, Lang::ja})
             if (!facts.credit.name.in(lang).empty())
-                credits.push_back({{"lang", to_string(lang)}, {"value", facts.credit.name.in(lang)}, {"type", "finder"}});
+                credits.push_back({{"lang", to_string(lang)},
+                                   {"value", facts.credit.name.in(lang)},
+                                   {"type", "finder"}});
         if (!credits.empty()) cna["credits"] = credits;
     }
 

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <sstream>
 #include <vector>
+
+#include "cvss_internal.hpp"
 
 namespace cvd::advisory {
 namespace {
@@ -31,24 +34,12 @@ struct MetricDef {
 constexpr MetricDef kBase31[] = {{"AV", "NALP"}, {"AC", "LH"}, {"PR", "NLH"}, {"UI", "NR"},
                                  {"S", "UC"},    {"C", "HLN"}, {"I", "HLN"},  {"A", "HLN"}};
 
-core::Result<std::map<std::string, char>> read_metrics(const std::string& vector,
-                                                       const std::string& prefix) {
-    if (vector.rfind(prefix, 0) != 0)
-        return make_error(ErrorKind::invalid_input, "a CVSS vector starts with " + prefix);
-    std::map<std::string, char> metrics;
-    for (const auto& part : split(vector.substr(prefix.size()), '/')) {
-        auto colon = part.find(':');
-        if (colon == std::string::npos || colon == 0 || colon + 2 != part.size())
-            return make_error(ErrorKind::invalid_input, "malformed CVSS metric '" + part + "'");
-        auto name = part.substr(0, colon);
-        if (!metrics.emplace(name, part[colon + 1]).second)
-            return make_error(ErrorKind::invalid_input, "CVSS metric " + name + " given twice");
-    }
-    return metrics;
+double weight_av(char v) {
+    return v == 'N' ? 0.85 : v == 'A' ? 0.62 : v == 'L' ? 0.55 : 0.2;
 }
-
-double weight_av(char v) { return v == 'N' ? 0.85 : v == 'A' ? 0.62 : v == 'L' ? 0.55 : 0.2; }
-double weight_cia(char v) { return v == 'H' ? 0.56 : v == 'L' ? 0.22 : 0.0; }
+double weight_cia(char v) {
+    return v == 'H' ? 0.56 : v == 'L' ? 0.22 : 0.0;
+}
 double weight_pr(char v, bool changed) {
     if (v == 'N') return 0.85;
     if (v == 'L') return changed ? 0.68 : 0.62;
@@ -57,11 +48,40 @@ double weight_pr(char v, bool changed) {
 
 }  // namespace
 
+namespace internal {
+
+core::Result<std::map<std::string, char>> read_metrics(const std::string& vector,
+                                                       const std::string& prefix) {
+    if (vector.rfind(prefix, 0) != 0)
+        return core::make_error(core::ErrorKind::invalid_input,
+                                "a CVSS vector starts with " + prefix);
+    std::map<std::string, char> metrics;
+    for (const auto& part : split(vector.substr(prefix.size()), '/')) {
+        auto colon = part.find(':');
+        if (colon == std::string::npos || colon == 0 || colon + 2 != part.size())
+            return core::make_error(core::ErrorKind::invalid_input,
+                                    "malformed CVSS metric '" + part + "'");
+        auto name = part.substr(0, colon);
+        if (!metrics.emplace(name, part[colon + 1]).second)
+            return core::make_error(core::ErrorKind::invalid_input,
+                                    "CVSS metric " + name + " given twice");
+    }
+    return metrics;
+}
+
+}  // namespace internal
+
 double cvss_roundup(double x) {
     // Integer arithmetic as the spec's Appendix A prescribes, so 4.000000001 is not 4.1.
     auto scaled = static_cast<std::int64_t>(std::llround(x * 100000));
     if (scaled % 10000 == 0) return static_cast<double>(scaled) / 100000.0;
     return static_cast<double>(scaled / 10000 + 1) / 10.0;
+}
+
+std::string format_score(double score) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%.1f", score);
+    return text;
 }
 
 std::string cvss_severity(double score) {
@@ -73,7 +93,7 @@ std::string cvss_severity(double score) {
 }
 
 core::Result<Cvss31> parse_cvss31(const std::string& vector) {
-    auto read = read_metrics(vector, "CVSS:3.1/");
+    auto read = internal::read_metrics(vector, "CVSS:3.1/");
     if (!read) return read.error();
     auto& metrics = *read;
     std::string canonical = "CVSS:3.1";
@@ -91,8 +111,9 @@ core::Result<Cvss31> parse_cvss31(const std::string& vector) {
         metrics.erase(it);
     }
     if (!metrics.empty())
-        return make_error(ErrorKind::invalid_input,
-                          "only CVSS 3.1 base metrics are supported; remove " + metrics.begin()->first);
+        return make_error(
+            ErrorKind::invalid_input,
+            "only CVSS 3.1 base metrics are supported; remove " + metrics.begin()->first);
     Cvss31 out;
     out.vector = canonical;
     out.av = base["AV"], out.ac = base["AC"], out.pr = base["PR"], out.ui = base["UI"];
@@ -110,35 +131,6 @@ core::Result<Cvss31> parse_cvss31(const std::string& vector) {
         out.base_score = cvss_roundup(std::min(impact + exploitability, 10.0));
     out.severity = cvss_severity(out.base_score);
     return out;
-}
-
-core::Status check_cvss40(const std::string& vector) {
-    auto read = read_metrics(vector, "CVSS:4.0/");
-    if (!read) return read.error();
-    // Allowed values per metric from the v4.0 specification (section 7, vector string).
-    static const std::map<std::string, std::string> kAllowed = {
-        {"AV", "NALP"}, {"AC", "LH"},   {"AT", "NP"},    {"PR", "NLH"},   {"UI", "NPA"},
-        {"VC", "HLN"},  {"VI", "HLN"},  {"VA", "HLN"},   {"SC", "HLN"},   {"SI", "HLN"},
-        {"SA", "HLN"},  {"E", "XAPU"},  {"CR", "XHML"},  {"IR", "XHML"},  {"AR", "XHML"},
-        {"MAV", "XNALP"}, {"MAC", "XLH"}, {"MAT", "XNP"}, {"MPR", "XNLH"}, {"MUI", "XNPA"},
-        {"MVC", "XHLN"}, {"MVI", "XHLN"}, {"MVA", "XHLN"}, {"MSC", "XHLN"}, {"MSI", "XSHLN"},
-        {"MSA", "XSHLN"}, {"S", "XNP"},  {"AU", "XNY"},  {"R", "XAUI"},  {"V", "XDC"},
-        {"RE", "XLMH"}};
-    static const char* kMandatory[] = {"AV", "AC", "AT", "PR", "UI", "VC",
-                                       "VI", "VA", "SC", "SI", "SA"};
-    for (const char* name : kMandatory)
-        if (!read->count(name))
-            return make_error(ErrorKind::invalid_input,
-                              std::string("CVSS 4.0 base metric ") + name + " is missing");
-    for (const auto& [name, value] : *read) {
-        auto it = kAllowed.find(name);
-        if (it == kAllowed.end())
-            return make_error(ErrorKind::invalid_input, "unknown CVSS 4.0 metric " + name);
-        if (it->second.find(value) == std::string::npos)
-            return make_error(ErrorKind::invalid_input,
-                              "CVSS 4.0 metric " + name + " cannot be " + std::string(1, value));
-    }
-    return {};
 }
 
 }  // namespace cvd::advisory

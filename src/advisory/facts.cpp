@@ -22,14 +22,20 @@ bool is_version(const std::string& text) {
 
 }  // namespace
 
-const char* to_string(Lang lang) { return lang == Lang::ja ? "ja" : "en"; }
+const char* to_string(Lang lang) {
+    return lang == Lang::ja ? "ja" : "en";
+}
 
 const char* to_string(VendorStatus status) {
     switch (status) {
-        case VendorStatus::affected: return "affected";
-        case VendorStatus::not_affected: return "not_affected";
-        case VendorStatus::fixed: return "fixed";
-        case VendorStatus::under_investigation: return "under_investigation";
+        case VendorStatus::affected:
+            return "affected";
+        case VendorStatus::not_affected:
+            return "not_affected";
+        case VendorStatus::fixed:
+            return "fixed";
+        case VendorStatus::under_investigation:
+            return "under_investigation";
     }
     return "under_investigation";
 }
@@ -51,6 +57,22 @@ std::optional<VersionRange> parse_version_range(const std::string& raw) {
     }
     if (!is_version(range.to)) return std::nullopt;
     return range;
+}
+
+AdvisoryFacts facts_for_cve(const AdvisoryFacts& facts, const std::string& cve_id) {
+    AdvisoryFacts out = facts;
+    out.per_cve.clear();
+    for (const auto& own : facts.per_cve) {
+        if (own.cve_id != cve_id) continue;
+        for (auto lang : {Lang::ja, Lang::en})
+            if (!own.description.in(lang).empty())
+                out.description.in(lang) = own.description.in(lang);
+        // A CWE of its own brings its own name (or none, to be taken from the known list).
+        if (!own.cwe.empty()) out.cwe = own.cwe, out.cwe_name = own.cwe_name;
+        if (!own.cvss31.empty()) out.cvss31 = own.cvss31;
+        if (!own.cvss40.empty()) out.cvss40 = own.cvss40;
+    }
+    return out;
 }
 
 std::string format_version_range(const VersionRange& range) {

@@ -1,9 +1,9 @@
-#include "cvdbot/advisory/cvss.hpp"
-#include "cvdbot/advisory/export.hpp"
-
 #include <cstdlib>
 #include <regex>
 #include <set>
+
+#include "cvdbot/advisory/cvss.hpp"
+#include "cvdbot/advisory/export.hpp"
 
 namespace cvd::advisory {
 namespace {
@@ -19,9 +19,12 @@ constexpr CweName kCweNames[] = {
     {20, "Improper Input Validation"},
     {22, "Improper Limitation of a Pathname to a Restricted Directory ('Path Traversal')"},
     {59, "Improper Link Resolution Before File Access ('Link Following')"},
-    {74, "Improper Neutralization of Special Elements in Output Used by a Downstream Component ('Injection')"},
+    {74,
+     "Improper Neutralization of Special Elements in Output Used by a Downstream Component "
+     "('Injection')"},
     {77, "Improper Neutralization of Special Elements used in a Command ('Command Injection')"},
-    {78, "Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')"},
+    {78,
+     "Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')"},
     {79, "Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')"},
     {89, "Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')"},
     {94, "Improper Control of Generation of Code ('Code Injection')"},
@@ -47,7 +50,8 @@ constexpr CweName kCweNames[] = {
     {330, "Use of Insufficiently Random Values"},
     {347, "Improper Verification of Cryptographic Signature"},
     {352, "Cross-Site Request Forgery (CSRF)"},
-    {362, "Concurrent Execution using Shared Resource with Improper Synchronization ('Race Condition')"},
+    {362,
+     "Concurrent Execution using Shared Resource with Improper Synchronization ('Race Condition')"},
     {384, "Session Fixation"},
     {400, "Uncontrolled Resource Consumption"},
     {416, "Use After Free"},
@@ -74,7 +78,8 @@ constexpr CweName kCweNames[] = {
     {942, "Permissive Cross-domain Policy with Untrusted Domains"},
     {1021, "Improper Restriction of Rendered UI Layers or Frames"},
     {1236, "Improper Neutralization of Formula Elements in a CSV File"},
-    {1321, "Improperly Controlled Modification of Object Prototype Attributes ('Prototype Pollution')"},
+    {1321,
+     "Improperly Controlled Modification of Object Prototype Attributes ('Prototype Pollution')"},
     {1390, "Weak Authentication"},
     {1392, "Use of Default Credentials"},
 };
@@ -99,30 +104,44 @@ struct Checker {
     }
 };
 
+// What may differ per CVE: description, CWE, CVSS. `scope` names the CVE ("" for the case).
+void check_weakness(Checker& check, const AdvisoryFacts& facts, Output output, Lang lang,
+                    const std::string& scope) {
+    if (!facts.cvss31.empty()) {
+        auto parsed = parse_cvss31(facts.cvss31);
+        check.need(parsed.ok(), scope + "cvss", parsed.ok() ? "" : parsed.error().message);
+    }
+    if (!facts.cvss40.empty()) {
+        auto checked = check_cvss40(facts.cvss40);
+        check.need(checked.ok(), scope + "cvss4", checked.ok() ? "" : checked.error().message);
+    }
+    if (!facts.cwe.empty())
+        check.need(std::regex_match(facts.cwe, std::regex("^CWE-[1-9][0-9]*$")), scope + "cwe",
+                   "'" + facts.cwe + "' is not of the form CWE-79");
+    if (output == Output::csaf) {
+        check.text(facts.description, lang, scope + "description");
+        if (!facts.cwe.empty())
+            check.need(!facts.cwe_name.empty() || !known_cwe_name(facts.cwe).empty(), scope + "cwe",
+                       facts.cwe +
+                           " is not on the built-in list; give its official name: "
+                           "cwe " +
+                           facts.cwe + " NAME");
+    }
+    if (output == Output::cve) check.text(facts.description, Lang::en, scope + "description");
+}
+
 void check_common(Checker& check, const AdvisoryFacts& facts) {
     check.need(std::regex_match(facts.advisory_id, std::regex(facts.publisher.id_pattern)),
                "advisory-id",
-               facts.advisory_id.empty() ? "not set"
-                                         : "'" + facts.advisory_id + "' does not match " +
-                                               facts.publisher.id_pattern);
+               facts.advisory_id.empty()
+                   ? "not set"
+                   : "'" + facts.advisory_id + "' does not match " + facts.publisher.id_pattern);
     check.need(!facts.affected.empty(), "affected", "no affected product");
     for (const auto& product : facts.affected) {
         check.need(!product.vendor.empty() && !product.product.empty(), "affected",
                    "every affected product needs a vendor and a product name");
         check.need(!product.versions.to.empty(), "affected",
                    product.product + " has no version range");
-    }
-    if (!facts.cvss31.empty()) {
-        auto parsed = parse_cvss31(facts.cvss31);
-        check.need(parsed.ok(), "cvss", parsed.ok() ? "" : parsed.error().message);
-    }
-    if (!facts.cvss40.empty()) {
-        auto checked = check_cvss40(facts.cvss40);
-        check.need(checked.ok(), "cvss4", checked.ok() ? "" : checked.error().message);
-    }
-    if (!facts.cwe.empty()) {
-        check.need(std::regex_match(facts.cwe, std::regex("^CWE-[1-9][0-9]*$")), "cwe",
-                   "'" + facts.cwe + "' is not of the form CWE-79");
     }
     static const std::regex kCve("^CVE-[0-9]{4}-[0-9]{4,19}$");
     std::set<std::string> seen;
@@ -151,6 +170,12 @@ std::string known_cwe_name(const std::string& cwe) {
 std::vector<Problem> validate(const AdvisoryFacts& facts, Output output, Lang lang) {
     Checker check;
     check_common(check, facts);
+    // With facts of their own per CVE, each CVE is checked as it will be written.
+    if (facts.per_cve.empty() || facts.cve_ids.empty())
+        check_weakness(check, facts, output, lang, "");
+    else
+        for (const auto& cve : facts.cve_ids)
+            check_weakness(check, facts_for_cve(facts, cve), output, lang, cve + " ");
     switch (output) {
         case Output::text:
             check.text(facts.title, lang, "title");
@@ -160,15 +185,9 @@ std::vector<Problem> validate(const AdvisoryFacts& facts, Output output, Lang la
         case Output::csaf:
             check.text(facts.title, lang, "title");
             check.text(facts.overview, lang, "overview");
-            check.text(facts.description, lang, "description");
-            if (!facts.cwe.empty())
-                check.need(!facts.cwe_name.empty() || !known_cwe_name(facts.cwe).empty(), "cwe",
-                           facts.cwe + " is not on the built-in list; give its official name: "
-                                       "cwe " + facts.cwe + " NAME");
             break;
         case Output::cve:
             check.need(!facts.cve_ids.empty(), "cve", "no CVE id assigned");
-            check.text(facts.description, Lang::en, "description");
             check.need(!facts.publisher.cna_org_id.empty(), "cna-org-id",
                        "the CNA's organisation UUID is not configured");
             check.need(!facts.references.empty() || !facts.advisory_id.empty(), "reference",

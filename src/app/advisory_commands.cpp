@@ -32,8 +32,8 @@ struct Loaded {
 };
 
 // The credit name the templates use (the report form's, else the discoverer's name): one rule.
-core::Result<std::string> credit_name(const Config& config, store::Store& store, const domain::Case& c,
-                                      core::Timestamp now) {
+core::Result<std::string> credit_name(const Config& config, store::Store& store,
+                                      const domain::Case& c, core::Timestamp now) {
     auto participants = store.participants(c.row_id);
     if (!participants) return participants.error();
     for (const auto& p : *participants) {
@@ -77,16 +77,31 @@ core::Status show(Cli& cli, const AdvisoryOptions& options) {
     if (!loaded) return loaded.error();
     const auto& f = loaded->facts;
     auto& out = std::cout;
-    out << "case " << loaded->the_case.id.str() << "  advisory " << (f.advisory_id.empty() ? "-" : f.advisory_id)
-        << "  published " << (f.published.empty() ? "-" : f.published) << "\n";
+    out << "case " << loaded->the_case.id.str() << "  advisory "
+        << (f.advisory_id.empty() ? "-" : f.advisory_id) << "  published "
+        << (f.published.empty() ? "-" : f.published) << "\n";
     for (auto lang : {advisory::Lang::ja, advisory::Lang::en}) {
         const char* l = advisory::to_string(lang);
-        for (const auto& [name, text] : {std::pair{"title", &f.title}, {"overview", &f.overview},
-                                         {"description", &f.description}, {"impact", &f.impact},
-                                         {"solution", &f.solution}, {"workaround", &f.workaround}})
-            if (!text->in(lang).empty()) out << name << " (" << l << "): " << text->in(lang) << "\n";
+        for (const auto& [name, text] : {std::pair{"title", &f.title},
+                                         {"overview", &f.overview},
+                                         {"description", &f.description},
+                                         {"impact", &f.impact},
+                                         {"solution", &f.solution},
+                                         {"workaround", &f.workaround}})
+            if (!text->in(lang).empty())
+                out << name << " (" << l << "): " << text->in(lang) << "\n";
     }
     for (const auto& cve : f.cve_ids) out << "cve: " << cve << "\n";
+    for (const auto& own : f.per_cve) {
+        const auto prefix = "cve " + own.cve_id + " ";
+        if (!own.cwe.empty()) out << prefix << "cwe: " << own.cwe << "\n";
+        if (!own.cvss31.empty()) out << prefix << "cvss 3.1: " << own.cvss31 << "\n";
+        if (!own.cvss40.empty()) out << prefix << "cvss 4.0: " << own.cvss40 << "\n";
+        for (auto lang : {advisory::Lang::ja, advisory::Lang::en})
+            if (!own.description.in(lang).empty())
+                out << prefix << "description (" << advisory::to_string(lang)
+                    << "): " << own.description.in(lang) << "\n";
+    }
     if (!f.cwe.empty()) out << "cwe: " << f.cwe << "\n";
     if (!f.cvss31.empty()) {
         auto cvss = advisory::parse_cvss31(f.cvss31);
@@ -94,15 +109,34 @@ core::Status show(Cli& cli, const AdvisoryOptions& options) {
         if (cvss) out << " (" << cvss->base_score << " " << cvss->severity << ")";
         out << "\n";
     }
-    if (!f.cvss40.empty()) out << "cvss 4.0: " << f.cvss40 << " (not scored)\n";
+    if (!f.cvss40.empty()) {
+        auto cvss = advisory::parse_cvss40(f.cvss40);
+        out << "cvss 4.0: " << f.cvss40;
+        if (cvss)
+            out << " (" << advisory::format_score(cvss->score) << " " << cvss->severity << ")";
+        out << "\n";
+    }
     for (const auto& a : f.affected)
-        out << "affected: " << a.vendor << " | " << a.product << " | " << advisory::format_version_range(a.versions)
+        out << "affected: " << a.vendor << " | " << a.product << " | "
+            << advisory::format_version_range(a.versions)
             << (a.fixed_in.empty() ? "" : " | " + a.fixed_in) << "\n";
     for (const auto& s : f.vendor_statements)
-        out << "vendor statement: " << s.vendor << " " << advisory::to_string(s.status) << " (" << s.date << ")\n";
-    for (const auto& r : f.references) out << "reference: " << r.url << (r.title.empty() ? "" : " " + r.title) << "\n";
-    out << "credit: " << (f.credit.consented ? f.credit.name.ja + " / " + f.credit.name.en : "(not wished)") << "\n";
-    for (const auto& r : f.revisions) out << "revision: " << r.date << " " << r.summary.ja << " / " << r.summary.en << "\n";
+        out << "vendor statement: " << s.vendor << " " << advisory::to_string(s.status) << " ("
+            << s.date << ")\n";
+    for (const auto& r : f.references)
+        out << "reference: " << r.url << (r.title.empty() ? "" : " " + r.title) << "\n";
+    out << "credit: "
+        << (f.credit.consented ? f.credit.name.ja + " / " + f.credit.name.en : "(not wished)")
+        << "\n";
+    for (const auto& r : f.revisions)
+        out << "revision: " << r.date << " " << r.summary.ja << " / " << r.summary.en << "\n";
+    // Vendors' corrections by reply that wait for a coordinator's command.
+    auto store = cli.store();
+    if (!store) return store.error();
+    auto record = (*store)->advisory(loaded->the_case.row_id);
+    if (!record) return record.error();
+    for (const auto& item : record->items)
+        if (item.kind == "correction") out << "vendor correction: " << item.value << "\n";
     const auto problems = advisory::validate(f);
     if (problems.empty()) {
         out << "ready: text, CSAF and CVE records can be exported\n";
@@ -144,9 +178,10 @@ core::Status export_advisory(Cli& cli, const AdvisoryOptions& options) {
         std::string cve = options.cve;
         if (cve.empty() && f.cve_ids.size() == 1) cve = f.cve_ids.front();
         if (cve.empty())
-            return core::make_error(core::ErrorKind::invalid_input,
-                                    f.cve_ids.empty() ? "the CVE record cannot be made: cve: no CVE id assigned"
-                                                      : "this advisory has several CVE ids: choose one with --cve");
+            return core::make_error(
+                core::ErrorKind::invalid_input,
+                f.cve_ids.empty() ? "the CVE record cannot be made: cve: no CVE id assigned"
+                                  : "this advisory has several CVE ids: choose one with --cve");
         auto record = advisory::to_cve(f, cve);
         if (!record) return record.error();
         return write_out(options.output, record->dump(2) + "\n");
@@ -157,25 +192,31 @@ core::Status export_advisory(Cli& cli, const AdvisoryOptions& options) {
 }  // namespace
 
 void add_advisory_commands(Cli& cli) {
-    auto* cmd = cli.app.add_subcommand("advisory", "the public advisory of a case: show its facts, export it");
+    auto* cmd = cli.app.add_subcommand("advisory",
+                                       "the public advisory of a case: show its facts, export it");
     cmd->require_subcommand(1);
 
     auto show_options = std::make_shared<AdvisoryOptions>();
-    auto* show_cmd = cmd->add_subcommand("show", "the advisory facts on record and what is still missing");
+    auto* show_cmd =
+        cmd->add_subcommand("show", "the advisory facts on record and what is still missing");
     show_cmd->add_option("ID", show_options->case_id, "case id")->required();
     show_cmd->callback([&cli, show_options] {
         if (auto s = show(cli, *show_options); !s) cli.fail(s.error());
     });
 
     auto options = std::make_shared<AdvisoryOptions>();
-    auto* export_cmd = cmd->add_subcommand("export", "write the advisory text, CSAF 2.0 or a CVE JSON 5.1 record");
+    auto* export_cmd =
+        cmd->add_subcommand("export", "write the advisory text, CSAF 2.0 or a CVE JSON 5.1 record");
     export_cmd->add_option("ID", options->case_id, "case id")->required();
     export_cmd->add_option("--format", options->format, "text, csaf or cve")
         ->check(CLI::IsMember({"text", "csaf", "cve"}));
-    export_cmd->add_option("--lang", options->lang, "ja or en (text and CSAF)")->check(CLI::IsMember({"ja", "en"}));
+    export_cmd->add_option("--lang", options->lang, "ja or en (text and CSAF)")
+        ->check(CLI::IsMember({"ja", "en"}));
     export_cmd->add_option("--cve", options->cve, "which CVE id, when the advisory has several");
-    export_cmd->add_option("-o,--output", options->output, "write to this file instead of standard output");
-    export_cmd->add_option("--now", options->now, "pretend the time is this ISO 8601 instant (for tests)");
+    export_cmd->add_option("-o,--output", options->output,
+                           "write to this file instead of standard output");
+    export_cmd->add_option("--now", options->now,
+                           "pretend the time is this ISO 8601 instant (for tests)");
     export_cmd->callback([&cli, options] {
         if (auto s = export_advisory(cli, *options); !s) cli.fail(s.error());
     });

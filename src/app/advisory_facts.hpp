@@ -27,7 +27,12 @@ core::Result<advisory::AdvisoryFacts> load_advisory(store::Store& store, const d
 
 // The draft for the coordinators' review: the text in both languages as far as the facts go,
 // and what is still missing for each output.
-core::Result<std::string> advisory_draft(store::Store& store, const domain::Case& the_case,
+struct AdvisoryDraft {
+    std::string advisory_id;  // or the case id while none is set
+    std::string text;
+    std::string missing;  // one problem per line
+};
+core::Result<AdvisoryDraft> advisory_draft(store::Store& store, const domain::Case& the_case,
                                          const AdvisoryConfig& config, const std::string& credit_name);
 
 }  // namespace cvd::app

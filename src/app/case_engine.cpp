@@ -204,19 +204,8 @@ Status CaseEngine::notify_coordinators(const domain::Case& the_case, const std::
         spdlog::warn("{}: a coordinator is needed but none is configured: {}", the_case.id.str(), text);
         return {};
     }
-    for (const auto& address : config_.coordinators) {
-        domain::Participant coordinator;
-        coordinator.role = Role::coordinator;
-        coordinator.address = address;
-        workflow::SendTemplate send{"coordinator_notice", Role::coordinator, std::nullopt, {{"notice_text", text}}};
-        auto vars = case_variables(the_case, coordinator, &send, now);
-        if (!vars) return vars.error();
-        auto mail = build_direct_reply("coordinator_notice", mail::Address{"", address}, config_.bot.language,
-                                       Role::coordinator, ReplyContext{}, *vars, config_, templates_, now, crypto_);
-        if (!mail) return mail.error();
-        mail->case_row_id = the_case.row_id;
-        if (auto q = store_.queue_outbound(*mail, now); !q) return q.error();
-    }
+    const workflow::SendTemplate send{"coordinator_notice", Role::coordinator, std::nullopt, {{"notice_text", text}}};
+    if (auto s = send_to_coordinators(the_case, send, now); !s) return s.error();
     (void)cause;
     return {};
 }
@@ -306,21 +295,8 @@ Result<Applied> CaseEngine::apply(std::optional<domain::Case> the_case, const wo
             s = store_.mark_replied(replied->participant, now);
         } else if (const auto* pre = std::get_if<workflow::AllowPreNotice>(&command)) {
             s = store_.allow_pre_notice(pre->participant);
-        } else if (const auto* fact = std::get_if<workflow::RecordAdvisoryFact>(&command);
-                   fact && fact->fact.name == "draft") {
-            // The draft goes to the coordinators like any notice (encrypted to their keys).
-            std::string credit;
-            auto people = store_.participants(case_row);
-            if (!people) return people.error();
-            for (const auto& p : *people)
-                if (p.role == Role::discoverer)
-                    if (auto vars = case_variables(*the_case, p, nullptr, now); vars) credit = (*vars)["credit_name"];
-            auto draft = advisory_draft(store_, *the_case, config_.advisory, credit);
-            if (!draft) return draft.error();
-            s = notify_coordinators(*the_case, *draft, cause, now);
-            applied.effects.push_back("advisory draft sent to the coordinators");
-        } else if (fact) {
-            auto done = record_advisory_fact(store_, case_row, fact->fact, config_.advisory, now);
+        } else if (const auto* fact = std::get_if<workflow::RecordAdvisoryFact>(&command)) {
+            auto done = apply_advisory(*the_case, fact->fact, cause, now);
             if (!done) return done.error();
             applied.effects.push_back(*done);
         }

@@ -91,6 +91,12 @@ public:
     core::Result<render::Variables> case_variables(const domain::Case& the_case, const domain::Participant& recipient,
                                                    const workflow::SendTemplate* send, core::Timestamp now);
 
+    // A vendor's reply with the advisory_review correction form: the statement recorded, other
+    // corrections kept for the coordinators, audited as advisory_correction, coordinators told.
+    // Mail without the form changes nothing.
+    core::Status record_advisory_correction(const domain::Case& the_case, const domain::Participant& vendor,
+                                            std::string_view text, const Cause& cause, core::Timestamp now);
+
     // A message given up on (e.g. SMTP 5xx): every coordinator is told, in the case's thread.
     core::Status tell_coordinators(std::int64_t case_row_id, const std::string& text, core::Timestamp now);
 
@@ -117,6 +123,18 @@ private:
                                            const workflow::SendTemplate& send, const ReplyContext& reply,
                                            core::Timestamp now);
     core::Status add_site_operator(const domain::Case& the_case, const std::string& text, core::Timestamp now);
+    // Renders `send` for every configured coordinator and queues it (encrypted to their keys).
+    core::Status send_to_coordinators(const domain::Case& the_case, const workflow::SendTemplate& send,
+                                      core::Timestamp now);
+    // The credit name the templates use for the case's discoverer ("" without one).
+    core::Result<std::string> discoverer_credit(const domain::Case& the_case, core::Timestamp now);
+    // An advisory command: a fact recorded, the draft to the coordinators or the vendors'
+    // review; returns what was done for the transcript.
+    core::Result<std::string> apply_advisory(const domain::Case& the_case, const workflow::AdvisoryFactCommand& fact,
+                                             const Cause& cause, core::Timestamp now);
+    // `advisory review [VENDOR]`: each vendor (or the one named) gets its own section.
+    core::Result<std::string> send_reviews(const domain::Case& the_case, const std::string& vendor,
+                                           const Cause& cause, core::Timestamp now);
     core::Status notify_coordinators(const domain::Case& the_case, const std::string& text, const Cause& cause,
                                      core::Timestamp now);
 

@@ -278,6 +278,11 @@ Status Intake::process(std::int64_t row_id) {
                                                         config_.bot.case_prefix))
                 if (auto s = store_.remember_ticket(the_case->row_id, sender->row_id, ticket); !s) return s;
         }
+        if (the_case && sender && sender->role == domain::Role::vendor && !automatic)
+            if (auto s = engine_.record_advisory_correction(*the_case, *sender, summary.text_body,
+                                                            cause, now);
+                !s)
+                return s;
         if (the_case && crypto_report && crypto_report->needs_reply() && !automatic) {
             // A bad, expired or revoked signature: we read the mail, and tell the sender.
             auto key = keyring_->signing_key();

@@ -24,7 +24,7 @@ std::vector<std::string> required_templates(const std::string& acknowledgment_te
     // Sent by the app itself rather than by the workflow.
     for (const char* own :
          {"decryption_failed", "signature_problem", "contact_change_received", "contact_change_unreadable",
-          "key_request", "missing_fields", "status_reply", "coordinator_notice", "relay_notice"})
+          "key_request", "missing_fields", "status_reply", "coordinator_notice", "relay_notice", "advisory_draft", "advisory_review"})
         names.emplace_back(own);
     names.push_back(acknowledgment_template);
     std::sort(names.begin(), names.end());

@@ -6,10 +6,12 @@
 //   advisory revision YYYY-MM-DD SUMMARY-JA | SUMMARY-EN
 //   cve [remove] CVE-2027-12345
 //   cvss [3.1|4.0] CVSS:3.1/AV:N/...        cwe CWE-79 [OFFICIAL NAME]
+//   cve CVE-2027-12345 cwe|cvss|description ...   (that CVE's own fact, same forms as above)
 //   affected [remove] VENDOR | PRODUCT | VERSIONS [| FIXED-VERSION]
 //   reference [remove] URL [TITLE]
 //   vendor-statement VENDOR | affected|not-affected|fixed|under-investigation [| ja|en TEXT]
 //   advisory draft       (the draft in both languages, and what is missing, to the coordinators)
+//   advisory review [VENDOR]   (each vendor, or the one named, gets its own section to review)
 #include "advisory_commands.hpp"
 
 #include <array>
@@ -20,10 +22,10 @@
 namespace cvd::workflow::detail {
 namespace {
 
-constexpr std::array<std::string_view, 7> kTextFacts{"title",    "overview",   "description", "impact",
-                                                     "solution", "workaround", "credit"};
-constexpr std::array<std::string_view, 5> kBareTextFacts{"overview", "description", "impact", "solution",
-                                                         "workaround"};
+constexpr std::array<std::string_view, 7> kTextFacts{
+    "title", "overview", "description", "impact", "solution", "workaround", "credit"};
+constexpr std::array<std::string_view, 5> kBareTextFacts{"overview", "description", "impact",
+                                                         "solution", "workaround"};
 
 // `text` is taken by value: callers pass the same string as `text` and `rest`.
 std::string first_word(std::string text, std::string& rest) {
@@ -39,7 +41,8 @@ bool one_of(const std::array<std::string_view, N>& words, const std::string& wor
     return false;
 }
 
-std::optional<AdvisoryFactCommand> text_fact(const std::string& name, const std::string& rest, std::string& error) {
+std::optional<AdvisoryFactCommand> text_fact(const std::string& name, const std::string& rest,
+                                             std::string& error) {
     std::string text;
     const std::string lang = first_word(rest, text);
     if ((lang != "ja" && lang != "en") || text.empty()) {
@@ -49,8 +52,8 @@ std::optional<AdvisoryFactCommand> text_fact(const std::string& name, const std:
     return AdvisoryFactCommand{name, lang, text};
 }
 
-std::optional<AdvisoryFactCommand> list_fact(const std::string& name, const std::string& rest, std::string& error,
-                                             const char* what) {
+std::optional<AdvisoryFactCommand> list_fact(const std::string& name, const std::string& rest,
+                                             std::string& error, const char* what) {
     std::string value;
     const bool remove = first_word(rest, value) == "remove";
     if (!remove) value = rest;
@@ -63,17 +66,23 @@ std::optional<AdvisoryFactCommand> list_fact(const std::string& name, const std:
 
 }  // namespace
 
-std::optional<AdvisoryFactCommand> parse_advisory_fact(const std::string& line, std::string& error) {
+std::optional<AdvisoryFactCommand> parse_advisory_fact(const std::string& line,
+                                                       std::string& error) {
     std::string rest;
     std::string verb = first_word(line, rest);
     if (verb == "advisory") {
         verb = first_word(rest, rest);
         if (one_of(kTextFacts, verb)) return text_fact(verb, rest, error);
         if (verb == "draft" && rest.empty()) return AdvisoryFactCommand{"draft", "", ""};
+        if (verb == "review") return AdvisoryFactCommand{"review", "", rest};
         if (verb == "published" && !rest.empty()) return AdvisoryFactCommand{"published", "", rest};
-        if (verb == "revision" && rest.find(' ') != std::string::npos) return AdvisoryFactCommand{"revision", "", rest};
-        error = "advisory needs title, overview, description, impact, solution, workaround or credit with ja|en "
-                "and the text; or published DATE; or revision DATE SUMMARY-JA | SUMMARY-EN; or draft";
+        if (verb == "revision" && rest.find(' ') != std::string::npos)
+            return AdvisoryFactCommand{"revision", "", rest};
+        error =
+            "advisory needs title, overview, description, impact, solution, workaround or credit "
+            "with ja|en "
+            "and the text; or published DATE; or revision DATE SUMMARY-JA | SUMMARY-EN; or draft; "
+            "or review [VENDOR]";
         return std::nullopt;
     }
     if (one_of(kBareTextFacts, verb)) return text_fact(verb, rest, error);
@@ -84,8 +93,25 @@ std::optional<AdvisoryFactCommand> parse_advisory_fact(const std::string& line, 
         }
         return AdvisoryFactCommand{"advisory_id", "", rest};
     }
-    if (verb == "cve") return list_fact("cve", rest, error, "a CVE id, e.g. CVE-2027-12345");
-    if (verb == "reference") return list_fact("reference", rest, error, "a URL and optionally a title");
+    if (verb == "cve") {
+        // "cve CVE-… cwe CWE-79": a fact of that CVE alone when it differs from the others.
+        std::string fact;
+        const std::string id = first_word(rest, fact);
+        if (id.rfind("cve-", 0) == 0 && !fact.empty()) {
+            std::string fact_rest;
+            const std::string name = first_word(fact, fact_rest);
+            if (name != "cwe" && name != "cvss" && name != "description") {
+                error = "cve " + id + " needs cwe, cvss or description and its value";
+                return std::nullopt;
+            }
+            auto own = parse_advisory_fact(fact, error);
+            if (own) own->cve = rest.substr(0, id.size());  // as written; the app checks it
+            return own;
+        }
+        return list_fact("cve", rest, error, "a CVE id, e.g. CVE-2027-12345");
+    }
+    if (verb == "reference")
+        return list_fact("reference", rest, error, "a URL and optionally a title");
     if (verb == "affected")
         return list_fact("affected", rest, error, "VENDOR | PRODUCT | VERSIONS [| FIXED-VERSION]");
     if (verb == "cvss") {

@@ -86,7 +86,7 @@ LineResult parse_line(const std::string& line) {
     const std::string lower = core::to_lower_ascii(line);
     std::string advisory_error;
     if (auto fact = detail::parse_advisory_fact(line, advisory_error)) {
-        const std::string shown = fact->name + (fact->remove ? " remove" : "") +
+        const std::string shown = (fact->cve.empty() ? "" : "cve " + fact->cve + " ") + fact->name + (fact->remove ? " remove" : "") +
                                   (fact->lang.empty() ? "" : " " + fact->lang) + " " + fact->value;
         return {CoordinatorCommand{.verb = Verb::advisory_fact, .text = shown, .fact = std::move(*fact)}, ""};
     }

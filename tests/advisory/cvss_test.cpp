@@ -71,3 +71,46 @@ TEST_CASE("CVSS 4.0 vectors are checked for syntax", "[advisory][cvss]") {
     CHECK_FALSE(check_cvss40("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:R/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N").ok());
     CHECK_FALSE(check_cvss40("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").ok());
 }
+
+TEST_CASE("CVSS 4.0 scores match the specification's examples", "[advisory][cvss]") {
+    struct Case {
+        const char* vector;
+        double score;
+        const char* severity;
+    };
+    // Scores as the FIRST v4.0 calculator shows them.
+    const Case cases[] = {
+        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10.0, "CRITICAL"},
+        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3, "CRITICAL"},
+        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N", 6.9, "MEDIUM"},
+        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:P", 8.9, "HIGH"},
+        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0.0, "NONE"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.vector);
+        auto parsed = parse_cvss40(c.vector);
+        REQUIRE(parsed.ok());
+        CHECK(parsed->score == Approx(c.score).margin(1e-9));
+        CHECK(parsed->severity == c.severity);
+    }
+}
+
+TEST_CASE("CVSS 4.0 vectors are put in the specification's order", "[advisory][cvss]") {
+    auto parsed = parse_cvss40("CVSS:4.0/E:A/SA:N/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/MSI:S/CR:H");
+    REQUIRE(parsed.ok());
+    CHECK(parsed->vector == "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A/CR:H/MSI:S");
+}
+
+TEST_CASE("malformed CVSS 4.0 vectors are refused with the reason", "[advisory][cvss]") {
+    const char* bad[] = {
+        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N",
+        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:S/SA:N",
+        "CVSS:4.0/AV:X/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/ZZ:X",
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+    };
+    for (const char* vector : bad) {
+        INFO(vector);
+        CHECK_FALSE(parse_cvss40(vector).ok());
+    }
+}

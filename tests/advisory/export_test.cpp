@@ -1,4 +1,5 @@
 #include "cvdbot/advisory/export.hpp"
+#include "cvdbot/advisory/review.hpp"
 #include "sample.hpp"
 
 #include <catch2/catch.hpp>
@@ -174,7 +175,78 @@ TEST_CASE("CVE record carries the CNA container", "[advisory][cve]") {
     CHECK(cna["affected"][0]["versions"][0]["version"] == "2.0");
     CHECK(cna["affected"][0]["versions"][0]["lessThanOrEqual"] == "2.3.1");
     CHECK(cna["problemTypes"][0]["descriptions"][0]["cweId"] == "CWE-79");
-    CHECK(cna["metrics"][0]["cvssV3_1"]["baseScore"] == 5.4);
+    CHECK(cna["metrics"][0]["cvssV4_0"]["baseScore"] == 5.1);
+    CHECK(cna["metrics"][0]["cvssV4_0"]["baseSeverity"] == "MEDIUM");
+    CHECK(cna["metrics"][0]["cvssV4_0"]["version"] == "4.0");
+    CHECK(cna["metrics"][1]["cvssV3_1"]["baseScore"] == 5.4);
     CHECK(cna["credits"][0]["value"] == "Taro Yamada");
     CHECK(cna["references"][0]["url"] == "https://jvn.jp/en/jp/JVN12345678/");
+}
+
+TEST_CASE("two CVEs of different weaknesses: one record each, one CSAF with both", "[advisory][cve]") {
+    const auto f = testing::two_cve_facts();
+    auto first = to_cve(f, "CVE-2027-12345");
+    auto second = to_cve(f, "CVE-2027-12346");
+    REQUIRE(first.ok());
+    REQUIRE(second.ok());
+    const auto& a = (*first)["containers"]["cna"];
+    const auto& b = (*second)["containers"]["cna"];
+    CHECK(a["problemTypes"][0]["descriptions"][0]["cweId"] == "CWE-79");
+    CHECK(b["problemTypes"][0]["descriptions"][0]["cweId"] == "CWE-352");
+    CHECK(b["problemTypes"][0]["descriptions"][0]["description"] == "CWE-352 Cross-Site Request Forgery (CSRF)");
+    CHECK(b["descriptions"][0]["value"].get<std::string>().find("cross-site request forgery") != std::string::npos);
+    CHECK(a["descriptions"][0]["value"].get<std::string>().find("stored cross-site scripting") != std::string::npos);
+    CHECK(b["metrics"][1]["cvssV3_1"]["baseScore"] == 6.5);
+    CHECK(a["metrics"][1]["cvssV3_1"]["baseScore"] == 5.4);
+
+    auto csaf = to_csaf(f, Lang::en, "2027-01-15T00:00:00.000Z", "0.1.0");
+    REQUIRE(csaf.ok());
+    const auto& vulns = (*csaf)["vulnerabilities"];
+    REQUIRE(vulns.size() == 2);
+    CHECK(vulns[0]["cve"] == "CVE-2027-12345");
+    CHECK(vulns[0]["cwe"]["id"] == "CWE-79");
+    CHECK(vulns[1]["cve"] == "CVE-2027-12346");
+    CHECK(vulns[1]["cwe"]["id"] == "CWE-352");
+    CHECK(vulns[1]["notes"][0]["text"].get<std::string>().find("cross-site request forgery") != std::string::npos);
+
+    auto text = render_text(f, Lang::en);
+    REQUIRE(text.ok());
+    CHECK(text->find("CVE-2027-12346\nExample CMS contains a cross-site request forgery") != std::string::npos);
+    CHECK(text->find("CWE-352") != std::string::npos);
+}
+
+TEST_CASE("a CVE's own facts are checked as it will be written", "[advisory][cve]") {
+    auto f = testing::two_cve_facts();
+    f.per_cve[0].cwe = "CWE-99999";  // not on the built-in list and no name given
+    auto problems = validate(f, Output::csaf, Lang::en);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].fact == "CVE-2027-12346 cwe");
+    f.per_cve[0].cvss31 = "CVSS:3.1/AV:N";
+    CHECK_FALSE(to_cve(f, "CVE-2027-12346").ok());
+    CHECK(to_cve(f, "CVE-2027-12345").ok());  // the other CVE is unaffected
+}
+
+TEST_CASE("a vendor's review section holds its own products and statement only", "[advisory][review]") {
+    auto f = sample_facts();
+    f.affected.push_back({"Other Vendor Inc.", "Other Product", {"", "5.0", true}, ""});
+    f.vendor_statements.push_back({"Other Vendor Inc.", VendorStatus::affected, {"他社コメント", "Other statement"}, ""});
+    const auto section = vendor_section(f, "example software co., ltd.");
+    REQUIRE(section.affected.size() == 1);
+    CHECK(section.affected[0].product == "Example CMS");
+    REQUIRE(section.vendor_statements.size() == 1);
+    CHECK_FALSE(section.credit.consented);
+    CHECK(section.references.empty());
+    for (auto lang : {Lang::ja, Lang::en}) {
+        const auto text = render_vendor_section(section, lang);
+        INFO(text);
+        CHECK(text.find("Other Vendor") == std::string::npos);
+        CHECK(text.find("Other Product") == std::string::npos);
+        CHECK(text.find("Other statement") == std::string::npos);
+        CHECK(text.find("他社コメント") == std::string::npos);
+        CHECK(text.find("Taro Yamada") == std::string::npos);
+        CHECK(text.find("山田") == std::string::npos);
+        CHECK(text.find("Example CMS 2.0 - 2.3.1") != std::string::npos);
+        CHECK(text.find(f.title.in(lang)) != std::string::npos);
+    }
+    CHECK(render_vendor_section(section, Lang::en).find("This issue is fixed in version 2.3.2.") != std::string::npos);
 }

@@ -34,7 +34,9 @@ FACTS = [
 ]
 
 
-class Advisory(CvdbotTestCase):
+class AdvisoryCase(CvdbotTestCase):
+    """A product case with coordinators and a CNA configured, and the helpers the tests share."""
+
     def setUp(self):
         super().setUp()
         with open(self.config, "a") as f:
@@ -88,6 +90,9 @@ class Advisory(CvdbotTestCase):
         self.assertNotIn("REFUSED", out)
         self.assertIn("cvss 3.1 set: CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H (base score 7.2 HIGH)", out)
 
+
+
+class Advisory(AdvisoryCase):
     def test_product_case_ends_in_validated_advisory_records_with_credit(self):
         self.case_to_date_agreed(FORM + "Credit: yes\nCredit name: Taro Yamada\n")
         # Before the facts are in, the exporter refuses and names what is missing.
@@ -109,7 +114,9 @@ class Advisory(CvdbotTestCase):
         self.assertIn("advisory draft sent", self.do("2027-01-10T02:00:00Z", "advisory", "draft").stdout)
         self.run_at("2027-01-10T02:00:00Z")
         wait_count("coordinator", 1)
-        draft = text_of(messages("coordinator")[-1])
+        draft_mail = messages("coordinator")[-1]
+        self.assertIn("公表文案 JVN#12345678", draft_mail["Subject"])  # the advisory_draft template
+        draft = text_of(draft_mail)
         for fact in ["JVN#12345678", "===== ja =====", "===== en =====", "基本値 7.2", "Taro Yamada",
                      "(none: text, CSAF and CVE records can be exported)"]:
             self.assertIn(fact, draft)
@@ -159,3 +166,39 @@ class Advisory(CvdbotTestCase):
         self.assertNotIn("Test Discoverer", csaf + cve)
         self.validate("--csaf", f"{self.work}/csaf-en.json", "--cve", f"{self.work}/cve.json")
 
+
+    def test_two_cves_of_different_weaknesses_export_two_records(self):
+        self.case_to_date_agreed(FORM + "Credit: no\n")
+        self.set_facts()
+        now = "2027-01-10T01:00:00Z"
+        self.do(now, "cve", "CVE-2027-12345", ";", "cve", "CVE-2027-12346")
+        # A fact for a CVE not on the case is refused.
+        self.assertIn("REFUSED", self.do(now, "cve", "CVE-2027-99999", "cwe", "CWE-352", check=False).stdout)
+        out = self.do(now, "cve", "CVE-2027-12346", "cwe", "CWE-352", ";",
+                      "cve", "CVE-2027-12346", "cvss", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:A/VC:N/VI:H/VA:N/SC:N/SI:N/SA:N", ";",
+                      "cve", "CVE-2027-12346", "description", "en",
+                      "The settings page of Example Router contains a cross-site request forgery vulnerability.", ";",
+                      "cve", "CVE-2027-12346", "description", "ja",
+                      "Example Router の設定画面にはクロスサイトリクエストフォージェリの脆弱性が存在します。").stdout
+        self.assertNotIn("REFUSED", out)
+        self.assertIn("CVE-2027-12346 cvss 4.0 set", out)
+        self.assertIn("cve CVE-2027-12346 cwe: CWE-352", self.advisory("show", CASE).stdout)
+        self.run_at("2027-01-15T01:00:00Z")
+        w = self.work
+        records = {}
+        for cve in ("CVE-2027-12345", "CVE-2027-12346"):
+            self.advisory("export", CASE, "--format", "cve", "--cve", cve, "-o", f"{w}/{cve}.json")
+            with open(f"{w}/{cve}.json", encoding="utf-8") as f:
+                records[cve] = json.load(f)["containers"]["cna"]
+        first, second = records["CVE-2027-12345"], records["CVE-2027-12346"]
+        self.assertEqual(first["problemTypes"][0]["descriptions"][0]["cweId"], "CWE-78")
+        self.assertEqual(second["problemTypes"][0]["descriptions"][0]["cweId"], "CWE-352")
+        self.assertIn("cross-site request forgery", second["descriptions"][0]["value"])
+        self.assertIn("OS command injection", first["descriptions"][0]["value"])
+        self.assertEqual(second["metrics"][0]["cvssV4_0"]["version"], "4.0")
+        self.assertEqual(first["metrics"][0]["cvssV3_1"]["baseScore"], 7.2)
+        csaf = json.loads(self.export("csaf", "en", "csaf-en.json"))
+        self.assertEqual([v["cwe"]["id"] for v in csaf["vulnerabilities"]], ["CWE-78", "CWE-352"])
+        self.assertIn("CVE-2027-12346", self.export("text", "ja", "a-ja.txt"))
+        self.validate("--csaf", f"{w}/csaf-en.json", "--cve", f"{w}/CVE-2027-12345.json",
+                      "--cve", f"{w}/CVE-2027-12346.json")

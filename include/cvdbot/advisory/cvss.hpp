@@ -1,6 +1,6 @@
 #pragma once
-// CVSS vectors: v3.1 parsed, validated and scored per the FIRST specification (base metrics);
-// v4.0 validated for syntax only (its score needs the spec's macro-vector tables, not done).
+// CVSS vectors: v3.1 (base metrics) and v4.0 (base, threat, environmental and supplemental
+// metrics) parsed, validated and scored per the FIRST specifications.
 
 #include "cvdbot/core/result.hpp"
 
@@ -23,8 +23,18 @@ core::Result<Cvss31> parse_cvss31(const std::string& vector);
 double cvss_roundup(double x);
 
 std::string cvss_severity(double score);
+// "7.2", "10.0": one decimal, as advisories print scores.
+std::string format_score(double score);
 
-// Mandatory base metrics (AV AC AT PR UI VC VI VA SC SI SA) once each, optional ones known.
+struct Cvss40 {
+    std::string vector;  // the specification's metric order, as the CVE schema requires
+    double score = 0;    // CVSS-B, -BT, -BE or -BTE per the metrics given
+    std::string severity;
+};
+
+// Mandatory base metrics (AV AC AT PR UI VC VI VA SC SI SA) once each, optional ones known;
+// scored per the v4.0 specification (MacroVectors, lookup table, severity distances).
+core::Result<Cvss40> parse_cvss40(const std::string& vector);
 core::Status check_cvss40(const std::string& vector);
 
 }  // namespace cvd::advisory

@@ -76,6 +76,17 @@ struct Publisher {
     std::string advisory_url_base = "https://jvn.jp/";
 };
 
+// What one CVE of a case has of its own when its CVEs differ (two weaknesses in one product):
+// each empty field falls back to the case-level fact.
+struct CveFacts {
+    std::string cve_id;
+    LocalText description;
+    std::string cwe;
+    std::string cwe_name;
+    std::string cvss31;
+    std::string cvss40;
+};
+
 struct AdvisoryFacts {
     std::string advisory_id;  // JVN#12345678
     LocalText title;
@@ -96,6 +107,11 @@ struct AdvisoryFacts {
     std::vector<Revision> revisions;  // oldest first; revision 1 is the first publication
     std::string published;            // YYYY-MM-DD (JST)
     Publisher publisher;
+    std::vector<CveFacts> per_cve;  // only the CVEs with facts of their own
 };
+
+// The facts as they apply to one CVE: its own description, CWE and CVSS over the case-level
+// ones; everything else is the case's. Unknown ids get the case-level facts.
+AdvisoryFacts facts_for_cve(const AdvisoryFacts& facts, const std::string& cve_id);
 
 }  // namespace cvd::advisory

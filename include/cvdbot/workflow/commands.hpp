@@ -54,6 +54,7 @@ struct AdvisoryFactCommand {
     std::string lang;   // "ja", "en", or "" for facts without language
     std::string value;  // as written; list parts are separated by " | "
     bool remove = false;
+    std::string cve{};  // a CVE of the case this fact is for (description, cwe, cvss); "" = the case
 };
 
 struct CoordinatorCommand {
