@@ -1,8 +1,6 @@
 // The threading lookups must use an index: on a store of a million messages a table scan costs
 // ~100 ms per lookup (bench/store), an index search microseconds. Checked with EXPLAIN QUERY PLAN
 // on the real schema, so a dropped index or a query the index cannot serve fails here.
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -10,30 +8,11 @@
 #include "store_fixture.hpp"
 
 namespace cvd::store::test {
-namespace {
-
-// Every detail line of the plan, joined by newlines.
-std::string query_plan(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    const std::string explain = "EXPLAIN QUERY PLAN " + sql;
-    REQUIRE(sqlite3_prepare_v2(db, explain.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-    std::string plan;
-    while (sqlite3_step(stmt) == SQLITE_ROW)
-        plan += std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3))) + "\n";
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return plan;
-}
-
-}  // namespace
-
 TEST_CASE("threading by References searches the Message-ID index instead of scanning messages",
           "[store]") {
     TempDb db;
     { auto store = open_store(db); }
-    const auto plan = query_plan(db.path, sql_text::kThreadByMessageId);
+    const auto plan = db.query_plan(sql_text::kThreadByMessageId);
     INFO(plan);
     CHECK(plan.find("USING INDEX messages_by_message_id") != std::string::npos);
     CHECK(plan.find("SCAN messages") == std::string::npos);
@@ -42,7 +21,7 @@ TEST_CASE("threading by References searches the Message-ID index instead of scan
 TEST_CASE("finding a case by its tag searches the (prefix, year, number) index", "[store]") {
     TempDb db;
     { auto store = open_store(db); }
-    const auto plan = query_plan(db.path, std::string("SELECT c.id") + sql_text::kCaseByTagWhere);
+    const auto plan = db.query_plan(std::string("SELECT c.id") + sql_text::kCaseByTagWhere);
     INFO(plan);
     CHECK(plan.find("SEARCH c USING") != std::string::npos);
     CHECK(plan.find("(prefix=? AND year=? AND number=?)") != std::string::npos);
