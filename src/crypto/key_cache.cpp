@@ -59,6 +59,38 @@ core::Result<KeyCache::Keys> KeyCache::keys(const Lister& list) {
 void KeyCache::invalidate() {
     std::lock_guard lock(mutex_);
     keys_.reset();
+    exported_.clear();
+    signers_.clear();
+}
+
+void KeyCache::forget_if_changed(const Stamp& now_stamp) {
+    if (now_stamp == derived_stamp_) return;
+    exported_.clear();
+    signers_.clear();
+    derived_stamp_ = now_stamp;
+}
+
+core::Result<std::shared_ptr<const std::string>> KeyCache::exported(const std::string& name,
+                                                                    const Exporter& produce) {
+    std::lock_guard lock(mutex_);
+    forget_if_changed(stamp());
+    if (auto it = exported_.find(name); it != exported_.end()) return it->second;
+    auto made = produce();
+    if (!made) return made.error();
+    auto value = std::make_shared<const std::string>(std::move(*made));
+    exported_.emplace(name, value);
+    return value;
+}
+
+core::Result<KeyCache::SharedKey> KeyCache::signer(const std::string& fingerprint,
+                                                   const KeyGetter& produce) {
+    std::lock_guard lock(mutex_);
+    forget_if_changed(stamp());
+    if (auto it = signers_.find(fingerprint); it != signers_.end()) return it->second;
+    auto made = produce();
+    if (!made) return made.error();
+    signers_.emplace(fingerprint, *made);
+    return *made;
 }
 
 }  // namespace cvd::crypto::detail
