@@ -141,6 +141,28 @@ TEST_CASE("an outgoing reply costs one gpg run once the bot's key is known") {
     CHECK(r.err.find("[GNUPG:] VALIDSIG ") != std::string::npos);
 }
 
+TEST_CASE("an incoming encrypted message costs one gpg run once the keys are listed") {
+    auto& w = PgpWorld::get();
+    const auto& disc = w.discoverer();
+    constexpr int messages = 4;
+    std::vector<std::string> ciphertexts;
+    for (int i = 0; i < messages; ++i)
+        ciphertexts.push_back(
+            disc.encrypt_to(w.bot_fingerprint, "report " + std::to_string(i), true));
+    GpgRunCounter counter;
+    const crypto::Keyring keyring = test::open_keyring(w.bot_home->path());
+    REQUIRE(keyring.list_keys().ok());
+    const std::size_t before = counter.runs().size();
+    for (const auto& ciphertext : ciphertexts) {
+        auto opened = keyring.decrypt(ciphertext);
+        REQUIRE(opened.ok());
+        REQUIRE(opened->signatures.size() == 1);
+        CHECK(opened->signatures[0].status == crypto::SignatureStatus::good);
+    }
+    INFO("gpg runs:\n" << counter.listing());
+    CHECK(counter.runs().size() - before == messages);
+}
+
 TEST_CASE("a key changed by another gpg or a new bot key is seen despite the cache") {
     test::GpgHome home("keychange");
     crypto::Keyring keyring = test::open_keyring(home.path());
