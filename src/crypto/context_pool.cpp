@@ -36,7 +36,14 @@ core::Result<Lease> ContextPool::acquire() {
     Lease lease(shared_from_this(), raw);
     if (auto err = gpgme_set_protocol(raw, GPGME_PROTOCOL_OpenPGP))
         return engine_error("selecting OpenPGP", err);
-    if (auto err = gpgme_ctx_set_engine_info(raw, GPGME_PROTOCOL_OpenPGP, nullptr, home_.c_str()))
+    // Keeps the gpg program chosen process-wide (gpgme_set_engine_info), if any: a null name
+    // would mean GPGME's built-in default.
+    std::string program;
+    for (gpgme_engine_info_t info = gpgme_ctx_get_engine_info(raw); info; info = info->next)
+        if (info->protocol == GPGME_PROTOCOL_OpenPGP && info->file_name) program = info->file_name;
+    if (auto err =
+            gpgme_ctx_set_engine_info(raw, GPGME_PROTOCOL_OpenPGP,
+                                      program.empty() ? nullptr : program.c_str(), home_.c_str()))
         return engine_error("setting the GnuPG home " + home_, err);
     gpgme_set_offline(raw, 1);  // no dirmngr: a daemon must not fetch keys from the network
     if (auto err = gpgme_set_pinentry_mode(raw, GPGME_PINENTRY_MODE_LOOPBACK))

@@ -38,8 +38,14 @@ core::Status check_recipient(const std::vector<KeyInfo>& keys, const std::string
     return {};
 }
 
-core::Status add_signer(gpgme_ctx_t ctx, const KeyInfo& signer) {
-    auto key = detail::get_key(ctx, signer.fingerprint, true);
+core::Status add_signer(const Keyring& keyring, gpgme_ctx_t ctx, const KeyInfo& signer) {
+    // The handle is kept: looking the secret key up is a gpg run of its own.
+    using SharedKey = detail::KeyCache::SharedKey;
+    auto key = ContextAccess::cache(keyring).signer(signer.fingerprint, [&]() -> Result<SharedKey> {
+        auto found = detail::get_key(ctx, signer.fingerprint, true);
+        if (!found) return found.error();
+        return SharedKey(std::move(*found));
+    });
     if (!key) return key.error();
     gpgme_signers_clear(ctx);
     if (auto err = gpgme_signers_add(ctx, key->get()))
@@ -91,7 +97,7 @@ Result<std::string> Keyring::encrypt(std::string_view plaintext,
     if (!ctx) return ctx.error();
     gpgme_ctx_t c = ctx->get();
     if (options.sign)
-        if (auto s = add_signer(c, *bot); !s) return s.error();
+        if (auto s = add_signer(*this, c, *bot); !s) return s.error();
     auto in = detail::data_over(plaintext);
     if (!in) return in.error();
     auto out = detail::data_buffer();
@@ -128,7 +134,7 @@ Result<DetachedSignature> Keyring::sign_detached(std::string_view data) const {
     auto ctx = ContextAccess::make(*this, &hook);
     if (!ctx) return ctx.error();
     gpgme_ctx_t c = ctx->get();
-    if (auto s = add_signer(c, *bot); !s) return s.error();
+    if (auto s = add_signer(*this, c, *bot); !s) return s.error();
     auto in = detail::data_over(data);
     if (!in) return in.error();
     auto out = detail::data_buffer();

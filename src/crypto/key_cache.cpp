@@ -59,6 +59,48 @@ core::Result<KeyCache::Keys> KeyCache::keys(const Lister& list) {
 void KeyCache::invalidate() {
     std::lock_guard lock(mutex_);
     keys_.reset();
+    exported_.clear();
+    signers_.clear();
+}
+
+void KeyCache::forget_if_changed(const Stamp& now_stamp) {
+    if (now_stamp == derived_stamp_) return;
+    exported_.clear();
+    signers_.clear();
+    derived_stamp_ = now_stamp;
+}
+
+namespace {
+
+// The value kept under `name`, or the one `produce` makes (then kept).
+template <typename Value, typename Produce>
+core::Result<Value> remembered(std::map<std::string, Value>& kept, const std::string& name,
+                               const Produce& produce) {
+    if (auto it = kept.find(name); it != kept.end()) return it->second;
+    core::Result<Value> made = produce();
+    if (made) kept.emplace(name, *made);
+    return made;
+}
+
+}  // namespace
+
+core::Result<std::shared_ptr<const std::string>> KeyCache::exported(const std::string& name,
+                                                                    const Exporter& produce) {
+    std::lock_guard lock(mutex_);
+    forget_if_changed(stamp());
+    using Shared = std::shared_ptr<const std::string>;
+    return remembered(exported_, name, [&]() -> core::Result<Shared> {
+        auto bytes = produce();
+        if (!bytes) return bytes.error();
+        return std::make_shared<const std::string>(std::move(*bytes));
+    });
+}
+
+core::Result<KeyCache::SharedKey> KeyCache::signer(const std::string& fingerprint,
+                                                   const KeyGetter& produce) {
+    std::lock_guard lock(mutex_);
+    forget_if_changed(stamp());
+    return remembered(signers_, fingerprint, produce);
 }
 
 }  // namespace cvd::crypto::detail

@@ -1,11 +1,16 @@
 #pragma once
 // The keyring's key listing, kept between operations (internal). Listing keys spawns gpg;
 // decrypting a message needs the listing twice (which of our keys opened it, whose key
-// signed it), so without a cache every message would cost three gpg runs.
+// signed it), so without a cache every message would cost three gpg runs. Outgoing mail
+// needs the bot's exported key (attachment, Autocrypt header) and its signing key handle on
+// every message: those are kept here too, so that a reply costs one gpg run (the signing).
+
+#include <gpgme.h>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -27,6 +32,17 @@ class KeyCache {
     core::Result<Keys> keys(const Lister& list);
     void invalidate();
 
+    using Exporter = std::function<core::Result<std::string>()>;
+    // A key handle shared by the operations using it (released with gpgme_key_unref).
+    using SharedKey = std::shared_ptr<std::remove_pointer_t<gpgme_key_t>>;
+    using KeyGetter = std::function<core::Result<SharedKey>()>;
+    // Values that depend only on the keyring's files, kept until the files change or
+    // invalidate(): key data exported under `name` (fingerprint and export options), and
+    // the key handle of a signer (a secret key lookup is a gpg run of its own).
+    core::Result<std::shared_ptr<const std::string>> exported(const std::string& name,
+                                                              const Exporter& produce);
+    core::Result<SharedKey> signer(const std::string& fingerprint, const KeyGetter& produce);
+
     static constexpr std::chrono::seconds max_age{60};
 
   private:
@@ -36,12 +52,17 @@ class KeyCache {
         bool operator==(const Stamp&) const = default;
     };
     Stamp stamp() const;
+    // Drops the file-derived values when the files are no longer those they came from.
+    void forget_if_changed(const Stamp& now_stamp);
 
     std::filesystem::path home_;
     std::mutex mutex_;
     Keys keys_;
     Stamp stamp_;
     std::chrono::steady_clock::time_point listed_at_;
+    Stamp derived_stamp_;
+    std::map<std::string, std::shared_ptr<const std::string>> exported_;
+    std::map<std::string, SharedKey> signers_;
 };
 
 // The key with this primary or subkey fingerprint, or key id; nullptr when absent.

@@ -47,6 +47,21 @@ Result<std::vector<KeyInfo>> list_uncached(const Keyring& keyring) {
     return keys;
 }
 
+Result<std::string> export_uncached(const Keyring& keyring, const std::string& fpr, bool armor,
+                                    bool minimal) {
+    auto ctx = ContextAccess::make(keyring, nullptr);
+    if (!ctx) return ctx.error();
+    gpgme_set_armor(ctx->get(), armor ? 1 : 0);
+    auto out = detail::data_buffer();
+    if (!out) return out.error();
+    if (auto err = gpgme_op_export(ctx->get(), fpr.c_str(), minimal ? GPGME_EXPORT_MODE_MINIMAL : 0,
+                                   out->get()))
+        return detail::engine_error("exporting key " + fpr, err);
+    std::string bytes = detail::take(out->get());
+    if (bytes.empty()) return make_error(ErrorKind::not_found, "no key " + fpr + " in the keyring");
+    return bytes;
+}
+
 }  // namespace
 
 Result<std::vector<KeyInfo>> Keyring::list_keys() const {
@@ -193,17 +208,13 @@ Result<std::string> Keyring::export_public_key(std::string_view fingerprint, boo
     if (fpr.size() < 16)
         return make_error(ErrorKind::invalid_input,
                           detail::quoted(fingerprint) + " is not a key fingerprint");
-    auto ctx = ContextAccess::make(*this, nullptr);
-    if (!ctx) return ctx.error();
-    gpgme_set_armor(ctx->get(), armor ? 1 : 0);
-    auto out = detail::data_buffer();
-    if (!out) return out.error();
-    if (auto err = gpgme_op_export(ctx->get(), fpr.c_str(), minimal ? GPGME_EXPORT_MODE_MINIMAL : 0,
-                                   out->get()))
-        return detail::engine_error("exporting key " + fpr, err);
-    std::string bytes = detail::take(out->get());
-    if (bytes.empty()) return make_error(ErrorKind::not_found, "no key " + fpr + " in the keyring");
-    return bytes;
+    // Outgoing mail attaches the bot's key to every message: the export is kept until the
+    // keyring files change.
+    const std::string name = fpr + (armor ? " armor" : " binary") + (minimal ? " minimal" : "");
+    auto bytes =
+        cache_->exported(name, [&] { return export_uncached(*this, fpr, armor, minimal); });
+    if (!bytes) return bytes.error();
+    return **bytes;
 }
 
 }  // namespace cvd::crypto
