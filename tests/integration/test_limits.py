@@ -57,6 +57,33 @@ class Limits(CvdbotTestCase):
         self.run_once()
         self.assertEqual(self.db("SELECT count(*) FROM outbox WHERE recipients LIKE 'discoverer@%'")[0][0], LIMIT)
 
+    def test_two_auto_responders_answering_each_other_stop(self):
+        # The discoverer's mailbox answers every message it gets with an away notice that neither
+        # says it is automatic nor keeps the thread: to the bot, each looks like a new report.
+        responder_sent = 1
+        send(report(subject="Away notice", body="I am away until Monday.\n"))
+        seen = 0
+        for _ in range(20):
+            wait_count("bot", responder_sent)
+            self.run_once()
+            to_responder = self.db("SELECT count(*) FROM outbox WHERE recipients LIKE 'discoverer@%'")[0][0]
+            if to_responder:
+                wait_count("discoverer", to_responder)
+            new = len(fetch_all("discoverer")) - seen
+            seen += new
+            if new == 0:
+                break
+            for _ in range(new):
+                send(report(subject="Away notice", body="I am away until Monday.\n"))
+                responder_sent += 1
+        else:
+            self.fail("the two responders were still answering each other after 20 rounds")
+        # The bot stopped at its per-sender limit; the responder's mail is all kept and processed.
+        self.assertEqual(seen, LIMIT)
+        self.assertEqual(self.db("SELECT count(*) FROM messages WHERE direction = 'inbound' AND status = 'processed'"),
+                         [(responder_sent,)])
+        self.assertGreaterEqual(self.db("SELECT count(*) FROM audit_log WHERE action = 'reply_suppressed'")[0][0], 1)
+
     def test_a_burst_of_status_inquiries_in_one_case_gets_bounded_replies(self):
         self.open_case()  # the acknowledgment is the first reply to the discoverer
         burst = 8
