@@ -87,6 +87,11 @@ struct ImapClient::Impl {
             auto examined = batch->command("EXAMINE " + imap::quote(settings.mailbox));
             if (!examined) {
                 batch->disconnect();
+                // As the libcurl connection says it: a missing mailbox is not_found.
+                const auto& said = examined.error().message;
+                if (said.find("[NONEXISTENT]") != std::string::npos ||
+                    said.find("doesn't exist") != std::string::npos)
+                    return make_error(ErrorKind::not_found, examined.error().message);
                 return examined.error();
             }
         }
@@ -222,6 +227,11 @@ core::Result<std::vector<std::uint32_t>> ImapClient::uids_after(std::uint32_t la
     if (!done) return done.error();
     std::sort(uids.begin(), uids.end());
     uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+    // The libcurl connection fetches, flags and moves these: it must know them too. Its NOOP
+    // comes after the listing, so its view includes every UID listed.
+    if (!uids.empty()) {
+        if (auto synced_too = impl_->in_mailbox("NOOP"); !synced_too) return synced_too.error();
+    }
     return uids;
 }
 

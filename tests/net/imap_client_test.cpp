@@ -312,7 +312,9 @@ TEST_CASE("IMAP errors say what went wrong") {
         REQUIRE_FALSE(status.ok());
         CHECK(status.error().kind == core::ErrorKind::not_found);
         CHECK_THAT(status.error().message, Contains("doesn't exist"));
-        CHECK(client.uids_after(0).error().kind == core::ErrorKind::not_found);
+        auto listed = client.uids_after(0);
+        INFO(listed.error().message);
+        CHECK(listed.error().kind == core::ErrorKind::not_found);
     }
     SECTION("missing UID") {
         net::ImapClient client(stack.imap("discoverer"));
