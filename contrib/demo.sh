@@ -104,7 +104,11 @@ while True:
         for h in ("From", "To", "Reply-To", "Subject", "Date", "Message-ID", "In-Reply-To", "Auto-Submitted"):
             print(f"{h}: {ack[h]}")
         print()
-        print(ack.get_content())
+        # The bot signs what it sends (multipart/signed): show the text part.
+        text = next((p for p in ack.walk() if p.get_content_type() == "text/plain"), None)
+        print(text.get_content() if text else f"({ack.get_content_type()}, no text part)")
+        if ack.get_content_type() != "text/plain":
+            print(f"[{ack.get_content_type()}: signed by the bot's OpenPGP key]")
         print("-" * 72)
         break
     conn.logout()
