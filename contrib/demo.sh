@@ -6,11 +6,13 @@
 #
 #   contrib/demo.sh         set up (or restart) and run the demo; the daemon keeps running
 #   contrib/demo.sh stop    stop the daemon and the mail stack
+# CVDBOT_BIN (an already built cvdbot: nothing is installed or built) and CVDBOT_DEMO_DIR (instead
+# of demo/) let the test suite run the demo as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-demo=$root/demo
-bin=$root/build/release/src/app/cvdbot
+demo=${CVDBOT_DEMO_DIR:-$root/demo}
+bin=${CVDBOT_BIN:-$root/build/release/src/app/cvdbot}
 export MAILSTACK_PORT_BASE=${MAILSTACK_PORT_BASE:-10000}
 
 stop_daemon() {
@@ -32,10 +34,12 @@ if [[ ${1:-} == stop ]]; then
     exit 0
 fi
 
-contrib/install-deps.sh
-echo "=== building cvdbot"
-cmake -S "$root" -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build/release -j "$(nproc)" --target cvdbot
+if [[ -z ${CVDBOT_BIN:-} ]]; then
+    contrib/install-deps.sh
+    echo "=== building cvdbot"
+    cmake -S "$root" -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build build/release -j "$(nproc)" --target cvdbot
+fi
 
 stop_daemon
 mkdir -p "$demo"
