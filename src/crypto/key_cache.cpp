@@ -1,5 +1,7 @@
 #include "key_cache.hpp"
 
+#include <algorithm>
+
 #include "cvdbot/crypto/keyring.hpp"
 
 namespace cvd::crypto {
@@ -14,6 +16,15 @@ bool KeyInfo::matches(std::string_view fingerprint_or_id) const {
             return true;
     }
     return fingerprint == wanted;
+}
+
+void sort_newest_first(std::vector<KeyInfo>& keys) {
+    std::sort(keys.begin(), keys.end(), [](const KeyInfo& a, const KeyInfo& b) {
+        if (a.created != b.created) return a.created > b.created;
+        if (a.keyring_position != b.keyring_position)
+            return a.keyring_position > b.keyring_position;
+        return a.fingerprint < b.fingerprint;
+    });
 }
 
 }  // namespace cvd::crypto

@@ -40,6 +40,7 @@ Result<std::vector<KeyInfo>> list_uncached(const Keyring& keyring) {
         }
         detail::Key key(raw);
         keys.push_back(detail::key_info(key.get()));
+        keys.back().keyring_position = keys.size() - 1;
     }
     gpgme_op_keylist_end(c);
     std::sort(keys.begin(), keys.end(),
@@ -83,9 +84,7 @@ Result<std::vector<KeyInfo>> Keyring::bot_keys() const {
     std::vector<KeyInfo> ours;
     for (auto& k : *all)
         if (k.has_secret) ours.push_back(std::move(k));
-    std::sort(ours.begin(), ours.end(), [](const KeyInfo& a, const KeyInfo& b) {
-        return a.created != b.created ? a.created > b.created : a.fingerprint < b.fingerprint;
-    });
+    sort_newest_first(ours);
     return ours;
 }
 

@@ -210,6 +210,49 @@ TEST_CASE("rollover: the newest key signs, every bot key still decrypts") {
     CHECK(v->signatures[0].fingerprint == fresh->fingerprint);
 }
 
+TEST_CASE("rollovers within one second: the key added last signs") {
+    // Creation times are whole seconds; a fast machine made the CI's two keys in the same
+    // one and the fingerprint then picked the older key. gpg.conf freezes the clock here.
+    GpgHome home("rollsec");
+    {
+        std::ofstream conf(home.path() + "/gpg.conf");
+        conf << "faked-system-time 20260101T000000!\n";
+    }
+    auto keyring = cvd::test::open_keyring(home.path());
+    std::vector<std::string> made;
+    for (int i = 0; i < 4; ++i) {
+        auto key = keyring.generate_bot_key();
+        REQUIRE(key.ok());
+        made.push_back(key->fingerprint);
+        auto signer = keyring.signing_key();
+        REQUIRE(signer.ok());
+        CHECK(signer->fingerprint == key->fingerprint);
+    }
+    auto bots = keyring.bot_keys();
+    REQUIRE(bots.ok());
+    REQUIRE(bots->size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(bots->at(i).created == bots->front().created);  // really the same second
+        CHECK(bots->at(i).fingerprint == made[3 - i]);
+    }
+}
+
+TEST_CASE("newest first: creation time, then the order keys were added") {
+    auto key = [](std::string fpr, std::int64_t created, std::size_t position) {
+        KeyInfo k;
+        k.fingerprint = std::move(fpr);
+        k.created = cvd::core::from_unix(created);
+        k.keyring_position = position;
+        return k;
+    };
+    std::vector<KeyInfo> keys{key("A0", 100, 0), key("B0", 200, 3), key("C0", 200, 1),
+                              key("F0", 200, 2), key("D0", 50, 4)};
+    sort_newest_first(keys);
+    std::vector<std::string> order;
+    for (const auto& k : keys) order.push_back(k.fingerprint);
+    CHECK(order == std::vector<std::string>{"B0", "F0", "C0", "A0", "D0"});
+}
+
 TEST_CASE("a passphrase-protected bot key") {
     GpgHome home("pass");
     const std::string dir = cvd::test::make_temp_dir("pwf");

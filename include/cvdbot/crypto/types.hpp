@@ -2,6 +2,7 @@
 // What the crypto module reports: plain data, no GPGME types. Fingerprints are upper-case hex
 // (40 digits for v4 keys), key ids the last 16 digits of a fingerprint.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,11 +26,18 @@ struct KeyInfo {
     bool has_secret = false;   // we hold the secret key: one of the bot's keys
     bool can_encrypt = false;  // some subkey is usable for encryption now
     bool can_sign = false;     // some subkey (or the primary key) is usable for signing now
+    // Position in gpg's own listing, which follows the order keys were added to the keyring:
+    // it tells apart two keys created within the same second.
+    std::size_t keyring_position = 0;
 
     bool usable() const { return !revoked && !expired && !disabled && !invalid; }
     // Is `fingerprint_or_id` (a fingerprint, or a 16-digit key id) this key or a subkey?
     bool matches(std::string_view fingerprint_or_id) const;
 };
+
+// Newest first: by creation time, and of keys created within the same second (creation
+// times are whole seconds) the one added to the keyring later.
+void sort_newest_first(std::vector<KeyInfo>& keys);
 
 // A signature's verdict on its own terms. Whether the signer is *trusted* (a registered
 // participant, a coordinator) is not decided here: see key_bindings.hpp.
