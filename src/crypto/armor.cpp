@@ -277,4 +277,31 @@ bool contains_secret_key(std::string_view bytes) {
     return bytes.find("-----BEGIN PGP PRIVATE KEY BLOCK-----") != std::string_view::npos;
 }
 
+std::uint32_t crc24(std::string_view bytes) {
+    std::uint32_t crc = 0xB704CE;
+    for (char c : bytes) {
+        crc ^= static_cast<std::uint32_t>(static_cast<unsigned char>(c)) << 16;
+        for (int i = 0; i < 8; ++i) {
+            crc <<= 1;
+            if (crc & 0x1000000) crc ^= 0x1864CFB;
+        }
+    }
+    return crc & 0xFFFFFF;
+}
+
+std::string armor(PgpKind kind, std::string_view bytes) {
+    const char* label = "MESSAGE";
+    for (const auto& l : labels)
+        if (l.kind == kind) label = l.text;
+    const std::string base64 = detail::encode_base64(bytes);
+    std::string out = "-----BEGIN PGP " + std::string(label) + "-----\n\n";
+    for (std::size_t i = 0; i < base64.size(); i += 64) out += base64.substr(i, 64) + "\n";
+    const std::uint32_t crc = crc24(bytes);
+    const char sum[3] = {static_cast<char>(crc >> 16), static_cast<char>(crc >> 8),
+                         static_cast<char>(crc)};
+    out += "=" + detail::encode_base64(std::string_view(sum, 3)) + "\n";
+    out += "-----END PGP " + std::string(label) + "-----\n";
+    return out;
+}
+
 }  // namespace cvd::crypto

@@ -1,6 +1,9 @@
 // What leaves: encryption to recipients chosen by cvdbot (always-trust), signatures by the
 // newest bot key.
 
+#include <ctime>
+
+#include "agent_signer.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/crypto/keyring.hpp"
 #include "gpgme_support.hpp"
@@ -38,14 +41,19 @@ core::Status check_recipient(const std::vector<KeyInfo>& keys, const std::string
     return {};
 }
 
-core::Status add_signer(const Keyring& keyring, gpgme_ctx_t ctx, const KeyInfo& signer) {
-    // The handle is kept: looking the secret key up is a gpg run of its own.
-    using SharedKey = detail::KeyCache::SharedKey;
-    auto key = ContextAccess::cache(keyring).signer(signer.fingerprint, [&]() -> Result<SharedKey> {
+using SharedKey = detail::KeyCache::SharedKey;
+
+// The handle is kept: looking the secret key up is a gpg run of its own.
+Result<SharedKey> signer_key(const Keyring& keyring, gpgme_ctx_t ctx, const KeyInfo& signer) {
+    return ContextAccess::cache(keyring).signer(signer.fingerprint, [&]() -> Result<SharedKey> {
         auto found = detail::get_key(ctx, signer.fingerprint, true);
         if (!found) return found.error();
         return SharedKey(std::move(*found));
     });
+}
+
+core::Status add_signer(const Keyring& keyring, gpgme_ctx_t ctx, const KeyInfo& signer) {
+    auto key = signer_key(keyring, ctx, signer);
     if (!key) return key.error();
     gpgme_signers_clear(ctx);
     if (auto err = gpgme_signers_add(ctx, key->get()))
@@ -134,6 +142,13 @@ Result<DetachedSignature> Keyring::sign_detached(std::string_view data) const {
     auto ctx = ContextAccess::make(*this, &hook);
     if (!ctx) return ctx.error();
     gpgme_ctx_t c = ctx->get();
+    auto key = signer_key(*this, c, *bot);
+    if (!key) return key.error();
+    // gpg-agent signs without a gpg process per signature. What it cannot do is left to gpg,
+    // which then also words the error (the reason from the agent path is dropped: this
+    // module returns values and does not log).
+    auto made = ContextAccess::agent(*this).sign(key->get(), data, passphrase_, std::time(nullptr));
+    if (made) return made;
     if (auto s = add_signer(*this, c, *bot); !s) return s.error();
     auto in = detail::data_over(data);
     if (!in) return in.error();

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "agent_signer.hpp"
 #include "gpgme_support.hpp"
 
 namespace cvd::crypto {
@@ -73,7 +74,8 @@ Keyring::Keyring(KeyringSettings settings, std::string passphrase)
     : settings_(std::move(settings)),
       passphrase_(std::move(passphrase)),
       cache_(std::make_shared<detail::KeyCache>(settings_.gnupg_home)),
-      pool_(std::make_shared<detail::ContextPool>(settings_.gnupg_home.string())) {}
+      pool_(std::make_shared<detail::ContextPool>(settings_.gnupg_home.string())),
+      agent_(std::make_shared<detail::AgentSigner>(settings_.gnupg_home.string())) {}
 
 core::Result<Keyring> Keyring::open(KeyringSettings settings) {
     if (settings.gnupg_home.empty())

@@ -2,8 +2,10 @@
 // Recognising OpenPGP data without GPGME: armored blocks inside text and the kind of a binary
 // blob, so that the caller can decide what to do with a mail body or an attachment. Works on
 // bytes only; hostile input costs linear time and never more than a bounded packet walk.
+// Writing armor too, for the packets cvdbot builds itself (signatures made through the agent).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,5 +46,13 @@ bool contains_secret_key(std::string_view bytes);
 // The packet tags of binary OpenPGP data, or of the first armored block after its base64 is
 // decoded. Stops at the first malformed header or after `max_packets`.
 std::vector<int> packet_tags(std::string_view bytes, std::size_t max_packets = 10000);
+
+// Binary OpenPGP data armored as `kind` (not none or signed_message) the way gpg writes it
+// (RFC 4880 §6.2): no armor headers, 64 base64 characters a line, the CRC-24 checksum, LF
+// line ends.
+std::string armor(PgpKind kind, std::string_view bytes);
+
+// The CRC-24 of the armor checksum line (RFC 4880 §6.1).
+std::uint32_t crc24(std::string_view bytes);
 
 }  // namespace cvd::crypto

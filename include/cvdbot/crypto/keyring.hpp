@@ -1,9 +1,10 @@
 #pragma once
 // The bot's OpenPGP keyring: one GnuPG home directory driven through GPGME. Each operation
-// borrows a GPGME context from a pool and spawns one gpg. The key listing is cached until
-// the keyring files change or a minute passes, so that opening a message costs one gpg run
-// rather than three. Copies of a Keyring share pool and cache; operations may run on
-// several threads at once.
+// borrows a GPGME context from a pool and spawns one gpg, except detached signatures: those
+// are made by the home's gpg-agent over one kept connection (gpg only when that fails). The key
+// listing is cached until the keyring files change or a minute passes, so that opening a message
+// costs one gpg run rather than three. Copies of a Keyring share pool and cache; operations may run
+// on several threads at once.
 //
 // Errors: a core::Error means *we* could not do the work (gpg missing, the home directory
 // unusable, the passphrase file wrong): retry later or fix the configuration, and never
@@ -29,6 +30,7 @@ namespace cvd::crypto {
 namespace detail {
 class KeyCache;
 class ContextPool;
+class AgentSigner;
 }  // namespace detail
 
 // The [crypto] configuration section.
@@ -112,6 +114,7 @@ class Keyring {
     std::string passphrase_;
     std::shared_ptr<detail::KeyCache> cache_;
     std::shared_ptr<detail::ContextPool> pool_;
+    std::shared_ptr<detail::AgentSigner> agent_;
 };
 
 // Hex digits only, upper case; "0x" prefix and spaces removed. Empty when not hex.

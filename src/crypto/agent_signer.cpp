@@ -1,0 +1,259 @@
+// The Assuan conversation is gpg's own for a signature (see gnupg's agent_pksign):
+// SIGKEY <keygrip>, SETHASH <algo> <hex digest>, PKSIGN; with loopback pinentry set once per
+// connection so that a passphrase is asked of us (INQUIRE PASSPHRASE), never of a pinentry.
+
+#include "agent_signer.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include "cvdbot/core/text.hpp"
+#include "cvdbot/crypto/armor.hpp"
+#include "gpgme_support.hpp"
+#include "signature_packet.hpp"
+
+namespace cvd::crypto::detail {
+namespace {
+
+using core::ErrorKind;
+using core::make_error;
+
+core::Error agent_error(std::string_view doing, gpgme_error_t err) {
+    return make_error(ErrorKind::crypto,
+                      std::string(doing) + " failed (" + describe_gpgme_error(err) + ")");
+}
+
+struct ContextDeleter {
+    void operator()(gpgme_ctx_t ctx) const { gpgme_release(ctx); }
+};
+using Context = std::unique_ptr<std::remove_pointer_t<gpgme_ctx_t>, ContextDeleter>;
+
+// The output of gpgconf with `args`. GPGME runs it (its spawn protocol), which keeps the
+// fork-and-exec details of a threaded process in one place.
+core::Result<std::string> gpgconf(const std::vector<std::string>& args) {
+    const char* program = gpgme_get_dirinfo("gpgconf-name");
+    if (program == nullptr) return make_error(ErrorKind::config, "gpgconf was not found");
+    gpgme_ctx_t raw = nullptr;
+    if (auto err = gpgme_new(&raw)) return agent_error("running gpgconf", err);
+    Context ctx(raw);
+    if (auto err = gpgme_set_protocol(raw, GPGME_PROTOCOL_SPAWN))
+        return agent_error("running gpgconf", err);
+    std::vector<const char*> argv{"gpgconf"};
+    for (const auto& a : args) argv.push_back(a.c_str());
+    argv.push_back(nullptr);
+    auto out = data_buffer();
+    if (!out) return out.error();
+    if (auto err = gpgme_op_spawn(raw, program, argv.data(), nullptr, out->get(), nullptr, 0))
+        return agent_error("running gpgconf", err);
+    return take(out->get());
+}
+
+std::string hex(std::string_view bytes) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : bytes) {
+        out.push_back(digits[static_cast<unsigned char>(c) >> 4]);
+        out.push_back(digits[static_cast<unsigned char>(c) & 0x0F]);
+    }
+    return out;
+}
+
+std::optional<std::string> unhex(std::string_view text) {
+    auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    if (text.size() % 2 != 0) return std::nullopt;
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); i += 2) {
+        const int hi = digit(text[i]), lo = digit(text[i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    return out;
+}
+
+// gpgconf writes ':' and '%' in paths percent-escaped.
+std::string unescape(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size())
+            if (auto byte = unhex(text.substr(i + 1, 2))) {
+                out += *byte;
+                i += 2;
+                continue;
+            }
+        out.push_back(text[i]);
+    }
+    return out;
+}
+
+// One command's data lines and inquiries.
+struct Exchange {
+    std::string data;
+    const std::string* passphrase = nullptr;
+    int passphrase_asked = 0;
+};
+
+gpgme_error_t on_data(void* opaque, const void* data, std::size_t length) {
+    if (data != nullptr)
+        static_cast<Exchange*>(opaque)->data.append(static_cast<const char*>(data), length);
+    return 0;
+}
+
+gpgme_error_t on_inquire(void* opaque, const char* name, const char* args, gpgme_data_t* r_data) {
+    (void)args;
+    if (name == nullptr) {  // GPGME is done with the data we gave it
+        if (r_data != nullptr && *r_data != nullptr) gpgme_data_release(*r_data);
+        return 0;
+    }
+    auto* x = static_cast<Exchange*>(opaque);
+    if (std::strcmp(name, "PINENTRY_LAUNCHED") == 0) return 0;
+    // A second request means the first answer was wrong: gpg, run next, reports that.
+    if (std::strcmp(name, "PASSPHRASE") != 0 || x->passphrase == nullptr ||
+        x->passphrase->empty() || x->passphrase_asked++ > 0)
+        return gpg_error(GPG_ERR_ASS_CANCELED);
+    if (gpgme_data_new_from_mem(r_data, x->passphrase->data(), x->passphrase->size(), 1) != 0)
+        return gpg_error(GPG_ERR_ASS_CANCELED);
+    return 0;
+}
+
+// err: the connection failed; op_err: the agent answered ERR.
+struct Reply {
+    gpgme_error_t err = 0;
+    gpgme_error_t op_err = 0;
+    bool ok() const { return err == 0 && op_err == 0; }
+};
+
+Reply transact(gpgme_ctx_t ctx, const std::string& command, Exchange& x) {
+    Reply r;
+    r.err = gpgme_op_assuan_transact_ext(ctx, command.c_str(), on_data, &x, on_inquire, &x, nullptr,
+                                         nullptr, &r.op_err);
+    return r;
+}
+
+}  // namespace
+
+AgentSigner::~AgentSigner() {
+    disconnect();
+}
+
+void AgentSigner::disconnect() {
+    if (ctx_ != nullptr) gpgme_release(ctx_);
+    ctx_ = nullptr;
+}
+
+core::Status AgentSigner::connect() {
+    if (socket_.empty()) {
+        auto out = gpgconf({"--homedir", home_, "--list-dirs", "agent-socket"});
+        if (!out) return out.error();
+        socket_ = unescape(core::trim(*out));
+        if (socket_.empty())
+            return make_error(ErrorKind::config, "gpgconf did not name the agent's socket");
+    }
+    gpgme_error_t last = 0;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        gpgme_ctx_t raw = nullptr;
+        if (auto err = gpgme_new(&raw)) return agent_error("connecting to gpg-agent", err);
+        Context ctx(raw);
+        if (auto err = gpgme_set_protocol(raw, GPGME_PROTOCOL_ASSUAN))
+            return agent_error("connecting to gpg-agent", err);
+        if (auto err =
+                gpgme_ctx_set_engine_info(raw, GPGME_PROTOCOL_ASSUAN, socket_.c_str(), nullptr))
+            return agent_error("connecting to gpg-agent", err);
+        Exchange x;
+        const Reply r = transact(raw, "OPTION pinentry-mode=loopback", x);
+        if (r.ok()) {
+            ctx_ = ctx.release();
+            return {};
+        }
+        if (r.op_err) return agent_error("setting gpg-agent's loopback pinentry", r.op_err);
+        last = r.err;
+        // Not running (first use, or killed): gpgconf starts it as gpg would.
+        if (attempt == 0) (void)gpgconf({"--homedir", home_, "--launch", "gpg-agent"});
+    }
+    return agent_error("connecting to gpg-agent at " + socket_, last);
+}
+
+core::Result<std::string> AgentSigner::pksign(const std::string& keygrip, int hash_algo,
+                                              std::string_view digest,
+                                              const std::string& passphrase) {
+    std::lock_guard lock(mutex_);
+    const std::vector<std::string> commands{
+        "SIGKEY " + keygrip, "SETHASH " + std::to_string(hash_algo) + " " + hex(digest), "PKSIGN"};
+    gpgme_error_t last = 0;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (ctx_ == nullptr)
+            if (auto s = connect(); !s) return s.error();
+        Exchange x;
+        x.passphrase = &passphrase;
+        Reply r;
+        for (const auto& command : commands) {
+            x.data.clear();
+            r = transact(ctx_, command, x);
+            if (!r.ok()) break;
+        }
+        if (r.ok()) return std::move(x.data);
+        if (r.op_err) return agent_error("signing with gpg-agent", r.op_err);
+        // The connection broke (an agent restarted or killed since): once more on a new one.
+        last = r.err;
+        disconnect();
+    }
+    return agent_error("signing with gpg-agent", last);
+}
+
+core::Result<DetachedSignature> AgentSigner::sign(gpgme_key_t key, std::string_view data,
+                                                  const std::string& passphrase,
+                                                  std::int64_t created) {
+    auto unusable = [](std::string why) {
+        return make_error(ErrorKind::crypto, "not signing through gpg-agent: " + why);
+    };
+    gpgme_subkey_t primary = key != nullptr ? key->subkeys : nullptr;
+    if (primary == nullptr || primary->fpr == nullptr || primary->keygrip == nullptr)
+        return unusable("no key grip");
+    if (!primary->can_sign || primary->revoked || primary->expired || primary->disabled ||
+        primary->invalid)
+        return unusable("the primary key cannot sign");
+    for (gpgme_subkey_t sub = primary->next; sub != nullptr; sub = sub->next)
+        if (sub->can_sign && !sub->revoked && !sub->expired && !sub->disabled && !sub->invalid)
+            return unusable("the key has a signing subkey (gpg chooses among them)");
+    PubkeyAlgo algo;
+    switch (primary->pubkey_algo) {
+        case GPGME_PK_EDDSA:
+            algo = PubkeyAlgo::eddsa;
+            break;
+        case GPGME_PK_RSA:
+            algo = PubkeyAlgo::rsa;
+            break;
+        default:
+            return unusable(std::string("key algorithm ") +
+                            gpgme_pubkey_algo_name(primary->pubkey_algo));
+    }
+    if (primary->timestamp > created) return unusable("the key was created in the future");
+    auto fingerprint = unhex(primary->fpr);
+    if (!fingerprint || fingerprint->size() != 20) return unusable("not a v4 key");
+    if (created < 0 || created > 0xFFFFFFFFLL) return unusable("the time is out of range");
+
+    SignatureParams params;
+    params.issuer_fingerprint = *fingerprint;
+    params.pubkey_algo = algo;
+    params.hash_algo = HashAlgo::sha256;  // gpg 2.2's choice for these keys
+    params.created = static_cast<std::uint32_t>(created);
+    const std::string hashed = hashed_part(params);
+    auto digest = signature_digest(params.hash_algo, data, hashed);
+    if (!digest) return unusable("libgcrypt cannot hash");
+    auto sig_val =
+        pksign(primary->keygrip, static_cast<int>(params.hash_algo), *digest, passphrase);
+    if (!sig_val) return sig_val.error();
+    auto values = signature_values(*sig_val, algo);
+    if (!values) return unusable("the agent's answer is not a signature");
+    DetachedSignature out;
+    out.armored =
+        armor(PgpKind::signature, signature_packet(hashed, *fingerprint, *digest, *values));
+    out.micalg = micalg(params.hash_algo);
+    return out;
+}
+
+}  // namespace cvd::crypto::detail

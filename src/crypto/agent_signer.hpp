@@ -1,0 +1,52 @@
+#pragma once
+// Detached signatures made through gpg-agent directly (internal). gpgme_op_sign starts a gpg
+// process for every signature (15–20 ms); gpg itself only hashes, asks the agent to sign the
+// digest and writes the packet. Here the same happens in-process: one Assuan connection to
+// the keyring's agent, kept open and shared (a mutex; reconnected once when the agent went
+// away), and the packet built by signature_packet.hpp. gpg makes the same bytes for the same
+// data and second (Ed25519 signatures are deterministic).
+//
+// Whatever this path cannot do (another key layout, a smartcard, a refused passphrase, no
+// agent) is an error value; Keyring::sign_detached then leaves the signature to gpg, which
+// also gives the error a person can act on.
+
+#include <gpgme.h>
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "cvdbot/core/result.hpp"
+#include "cvdbot/crypto/types.hpp"
+
+namespace cvd::crypto::detail {
+
+class AgentSigner {
+  public:
+    explicit AgentSigner(std::string gnupg_home) : home_(std::move(gnupg_home)) {}
+    ~AgentSigner();
+    AgentSigner(const AgentSigner&) = delete;
+    AgentSigner& operator=(const AgentSigner&) = delete;
+
+    // A detached signature over `data` by `key` (a secret key handle from GPGME) made at
+    // `created` (seconds since 1970). Only a key whose primary key is the one signing key
+    // (EdDSA or RSA) is handled: gpg would choose a signing subkey. `passphrase` answers the
+    // agent's loopback inquiry (empty: none configured, the inquiry is refused).
+    core::Result<DetachedSignature> sign(gpgme_key_t key, std::string_view data,
+                                         const std::string& passphrase, std::int64_t created);
+
+  private:
+    // The agent's answer to PKSIGN (a canonical S-expression); reconnects once. Locked.
+    core::Result<std::string> pksign(const std::string& keygrip, int hash_algo,
+                                     std::string_view digest, const std::string& passphrase);
+    core::Status connect();
+    void disconnect();
+
+    std::string home_;
+    std::mutex mutex_;
+    std::string socket_;  // the agent's socket, asked of gpgconf once
+    gpgme_ctx_t ctx_ = nullptr;
+};
+
+}  // namespace cvd::crypto::detail
