@@ -219,13 +219,18 @@ core::Result<DetachedSignature> AgentSigner::sign(gpgme_key_t key, std::string_v
     for (gpgme_subkey_t sub = primary->next; sub != nullptr; sub = sub->next)
         if (sub->can_sign && !sub->revoked && !sub->expired && !sub->disabled && !sub->invalid)
             return unusable("the key has a signing subkey (gpg chooses among them)");
+    // The hash gpg 2.2 chooses: SHA-256 for EdDSA, the first of the default key preferences
+    // (SHA-512) for RSA.
     PubkeyAlgo algo;
+    HashAlgo hash;
     switch (primary->pubkey_algo) {
         case GPGME_PK_EDDSA:
             algo = PubkeyAlgo::eddsa;
+            hash = HashAlgo::sha256;
             break;
         case GPGME_PK_RSA:
             algo = PubkeyAlgo::rsa;
+            hash = HashAlgo::sha512;
             break;
         default:
             return unusable(std::string("key algorithm ") +
@@ -239,7 +244,7 @@ core::Result<DetachedSignature> AgentSigner::sign(gpgme_key_t key, std::string_v
     SignatureParams params;
     params.issuer_fingerprint = *fingerprint;
     params.pubkey_algo = algo;
-    params.hash_algo = HashAlgo::sha256;  // gpg 2.2's choice for these keys
+    params.hash_algo = hash;
     params.created = static_cast<std::uint32_t>(created);
     const std::string hashed = hashed_part(params);
     auto digest = signature_digest(params.hash_algo, data, hashed);
