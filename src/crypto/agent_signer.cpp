@@ -232,11 +232,14 @@ core::Result<DetachedSignature> AgentSigner::sign(gpgme_key_t key, std::string_v
             algo = PubkeyAlgo::rsa;
             hash = HashAlgo::sha512;
             break;
-        default:
-            return unusable(std::string("key algorithm ") +
-                            gpgme_pubkey_algo_name(primary->pubkey_algo));
+        default: {
+            const char* name = gpgme_pubkey_algo_name(primary->pubkey_algo);
+            return unusable(std::string("key algorithm ") + (name ? name : "unknown"));
+        }
     }
+    // gpg refuses these; so does this path (the key listing may be a minute old).
     if (primary->timestamp > created) return unusable("the key was created in the future");
+    if (primary->expires > 0 && primary->expires <= created) return unusable("the key expired");
     auto fingerprint = unhex(primary->fpr);
     if (!fingerprint || fingerprint->size() != 20) return unusable("not a v4 key");
     if (created < 0 || created > 0xFFFFFFFFLL) return unusable("the time is out of range");

@@ -41,6 +41,37 @@ std::int64_t validsig_time(const std::string& status, const std::string& fpr) {
     return std::stoll(status.substr(time_at + 1));
 }
 
+// The creation time of a good signature by `fpr` as the reader's gpg reports it.
+std::int64_t verified_time(const GpgHome& reader, const std::string& armored, std::string_view data,
+                           const std::string& fpr) {
+    auto r = verify(reader, armored, data);
+    INFO(r.err);
+    CHECK(r.status == 0);
+    CHECK(r.err.find("[GNUPG:] GOODSIG ") != std::string::npos);
+    const std::int64_t created = validsig_time(r.err, fpr);
+    CHECK(created > 0);
+    return created;
+}
+
+// A bot home whose key the keyring made, gpg runs counted from the keyring's start, and a
+// reader holding the bot's public key.
+struct SigningHome {
+    explicit SigningHome(const std::string& tag, const std::string& passphrase_file = {})
+        : home(tag),
+          keyring(cvd::test::open_keyring(home.path(), passphrase_file)),
+          reader(tag + "r") {
+        auto made = keyring.ensure_bot_key();
+        REQUIRE(made.ok());
+        key = *made;
+        reader.import(*keyring.export_public_key(key.fingerprint));
+    }
+    GpgHome home;
+    GpgRunCounter counter;  // before the keyring: its contexts run the counting program
+    Keyring keyring;
+    GpgHome reader;
+    KeyInfo key;
+};
+
 // What gpg makes for the same data, key and second (its clock frozen there).
 std::string gpg_signature_at(const GpgHome& home, const std::string& fpr, std::int64_t created,
                              std::string_view data, bool armored = true) {
@@ -75,38 +106,26 @@ std::string from_hex(std::string_view hex) {
 }  // namespace
 
 TEST_CASE("agent signatures: no gpg run, verified by gpg, byte for byte what gpg makes") {
-    GpgHome home("agsig");
-    GpgRunCounter counter;  // before the keyring: its contexts run the counting program
-    auto keyring = cvd::test::open_keyring(home.path());
-    auto key = keyring.ensure_bot_key();
-    REQUIRE(key.ok());
-    GpgHome reader("agrd");
-    reader.import(*keyring.export_public_key(key->fingerprint));
-    REQUIRE(keyring.sign_detached("warm-up").ok());
-    const std::size_t before = counter.runs().size();
+    SigningHome s("agsig");
+    REQUIRE(s.keyring.sign_detached("warm-up").ok());
+    const std::size_t before = s.counter.runs().size();
 
     for (const auto& sample : samples()) {
         INFO(sample.name);
-        {
-            const auto earliest = static_cast<std::int64_t>(std::time(nullptr));
-            auto sig = keyring.sign_detached(sample.data);
-            const auto latest = static_cast<std::int64_t>(std::time(nullptr));
-            REQUIRE(sig.ok());
-            INFO("gpg runs:\n" << counter.listing());
-            CHECK(counter.runs().size() == before);
-            CHECK(sig->micalg == "pgp-sha256");
+        const auto earliest = static_cast<std::int64_t>(std::time(nullptr));
+        auto sig = s.keyring.sign_detached(sample.data);
+        const auto latest = static_cast<std::int64_t>(std::time(nullptr));
+        REQUIRE(sig.ok());
+        INFO("gpg runs:\n" << s.counter.listing());
+        CHECK(s.counter.runs().size() == before);
+        CHECK(sig->micalg == "pgp-sha256");
 
-            auto r = verify(reader, sig->armored, sample.data);
-            INFO(r.err);
-            REQUIRE(r.status == 0);
-            CHECK(r.err.find("[GNUPG:] GOODSIG ") != std::string::npos);
-            const std::int64_t created = validsig_time(r.err, key->fingerprint);
-            CHECK(created >= earliest);
-            CHECK(created <= latest);
-            CHECK(verify(reader, sig->armored, sample.data + "x").status != 0);
-
-            CHECK(gpg_signature_at(home, key->fingerprint, created, sample.data) == sig->armored);
-        }
+        const std::int64_t created =
+            verified_time(s.reader, sig->armored, sample.data, s.key.fingerprint);
+        CHECK(created >= earliest);
+        CHECK(created <= latest);
+        CHECK(verify(s.reader, sig->armored, sample.data + "x").status != 0);
+        CHECK(gpg_signature_at(s.home, s.key.fingerprint, created, sample.data) == sig->armored);
     }
 }
 
@@ -179,77 +198,52 @@ TEST_CASE("MPIs, the agent's S-expression and the armor checksum") {
 }
 
 TEST_CASE("a passphrase-protected key: the agent's loopback inquiry is answered") {
-    GpgHome home("agpw");
     const std::string dir = cvd::test::make_temp_dir("agpwf");
     std::ofstream(dir + "/right") << "correct horse battery staple\n";
     std::ofstream(dir + "/wrong") << "Tr0ub4dor&3\n";
-    GpgRunCounter counter;
-    auto keyring = cvd::test::open_keyring(home.path(), dir + "/right");
-    auto key = keyring.ensure_bot_key();
-    REQUIRE(key.ok());
-    GpgHome reader("agpwr");
-    reader.import(*keyring.export_public_key(key->fingerprint));
-    home.kill_agent();  // forget the cached passphrase: the agent must ask for it
+    SigningHome s("agpw", dir + "/right");
+    s.home.kill_agent();  // forget the cached passphrase: the agent must ask for it
 
-    auto sig = keyring.sign_detached("protected\r\n");
+    auto sig = s.keyring.sign_detached("protected\r\n");
     REQUIRE(sig.ok());
-    INFO("gpg runs:\n" << counter.listing());
-    CHECK(counter.signing_runs() == 0);
-    auto r = verify(reader, sig->armored, "protected\r\n");
-    INFO(r.err);
-    CHECK(r.status == 0);
-    CHECK(validsig_time(r.err, key->fingerprint) > 0);
+    INFO("gpg runs:\n" << s.counter.listing());
+    CHECK(s.counter.signing_runs() == 0);
+    verified_time(s.reader, sig->armored, "protected\r\n", s.key.fingerprint);
 
     // A wrong passphrase: refused by the agent, then by gpg, which says what to fix.
-    home.kill_agent();
-    auto wrong = cvd::test::open_keyring(home.path(), dir + "/wrong");
+    s.home.kill_agent();
+    auto wrong = cvd::test::open_keyring(s.home.path(), dir + "/wrong");
     auto failed = wrong.sign_detached("x");
     REQUIRE_FALSE(failed.ok());
     CHECK(failed.error().kind == cvd::core::ErrorKind::config);
-    CHECK(counter.signing_runs() == 1);
+    CHECK(s.counter.signing_runs() == 1);
     std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("after a rollover the new key signs through the agent") {
-    GpgHome home("agroll");
-    GpgRunCounter counter;
-    auto keyring = cvd::test::open_keyring(home.path());
-    auto first = keyring.ensure_bot_key();
-    REQUIRE(first.ok());
-    REQUIRE(keyring.sign_detached("before").ok());
-    auto second = keyring.generate_bot_key();
+    SigningHome s("agroll");
+    REQUIRE(s.keyring.sign_detached("before").ok());
+    auto second = s.keyring.generate_bot_key();
     REQUIRE(second.ok());
-    auto sig = keyring.sign_detached("after");
+    auto sig = s.keyring.sign_detached("after");
     REQUIRE(sig.ok());
-    INFO("gpg runs:\n" << counter.listing());
-    CHECK(counter.signing_runs() == 0);
-    GpgHome reader("agrollr");
-    reader.import(*keyring.export_public_key(second->fingerprint));
-    auto r = verify(reader, sig->armored, "after");
-    INFO(r.err);
-    CHECK(r.status == 0);
-    CHECK(validsig_time(r.err, second->fingerprint) > 0);
+    INFO("gpg runs:\n" << s.counter.listing());
+    CHECK(s.counter.signing_runs() == 0);
+    s.reader.import(*s.keyring.export_public_key(second->fingerprint));
+    verified_time(s.reader, sig->armored, "after", second->fingerprint);
 }
 
 TEST_CASE("the agent killed between signatures: the next one reconnects") {
-    GpgHome home("agkill");
-    GpgRunCounter counter;
-    auto keyring = cvd::test::open_keyring(home.path());
-    auto key = keyring.ensure_bot_key();
-    REQUIRE(key.ok());
-    GpgHome reader("agkillr");
-    reader.import(*keyring.export_public_key(key->fingerprint));
+    SigningHome s("agkill");
     for (int i = 0; i < 3; ++i) {
         const std::string data = "signature " + std::to_string(i) + "\r\n";
-        auto sig = keyring.sign_detached(data);
+        auto sig = s.keyring.sign_detached(data);
         REQUIRE(sig.ok());
-        auto r = verify(reader, sig->armored, data);
-        INFO(r.err);
-        CHECK(r.status == 0);
-        home.kill_agent();
+        verified_time(s.reader, sig->armored, data, s.key.fingerprint);
+        s.home.kill_agent();
     }
-    INFO("gpg runs:\n" << counter.listing());
-    CHECK(counter.signing_runs() == 0);
+    INFO("gpg runs:\n" << s.counter.listing());
+    CHECK(s.counter.signing_runs() == 0);
 }
 
 TEST_CASE("an RSA bot key signs through the agent too") {
@@ -268,10 +262,7 @@ TEST_CASE("an RSA bot key signs through the agent too") {
     CHECK(sig->micalg == "pgp-sha512");
     GpgHome reader("agrsar");
     reader.import(home.export_public(fpr));
-    auto r = verify(reader, sig->armored, "rsa\r\n");
-    INFO(r.err);
-    REQUIRE(r.status == 0);
-    const std::int64_t created = validsig_time(r.err, fpr);
+    const std::int64_t created = verified_time(reader, sig->armored, "rsa\r\n", fpr);
     CHECK(gpg_signature_at(home, fpr, created, "rsa\r\n") == sig->armored);
 }
 
