@@ -53,7 +53,6 @@ struct ContextAccess {
     static core::Result<detail::Lease> make(const Keyring& keyring, detail::PassphraseHook* hook);
     static KeyCache& cache(const Keyring& keyring) { return *keyring.cache_; }
     static detail::AgentSigner& agent(const Keyring& keyring) { return *keyring.agent_; }
-    static const std::string& passphrase(const Keyring& keyring) { return keyring.passphrase_; }
 };
 
 }  // namespace cvd::crypto
