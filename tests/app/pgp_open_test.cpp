@@ -318,6 +318,78 @@ TEST_CASE("attachments: .asc encrypted file, detached signature of a file, key f
     CHECK(crypto::may_learn(r.keys[0].key, "disc@example.test"));
 }
 
+namespace {
+
+std::string base64_lines(std::string_view bytes) {
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+        if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+        out += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
+        if (i % 57 == 54) out += "\r\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+// Intake parses with parse_message_deferred: large attachments stay encoded in the raw message
+// and are decoded only where they are used. Here every attachment is deferred (threshold 1),
+// as they travel or in base64, and open_pgp must read them as it reads decoded ones.
+TEST_CASE("attachments left encoded by the parser are opened the same") {
+    auto& w = PgpWorld::get();
+    const std::string encrypted =
+        w.discoverer().encrypt_to(w.bot_fingerprint, "PoC bytes\n", false);
+    const std::string pdf = "%PDF-1.4 fake report\r\n\x01\xfe binary";
+    const std::string pdf_sig = w.discoverer().detach_sign(pdf);
+    const std::string key = w.discoverer().home->export_public(w.discoverer().fingerprint);
+    const bool base64 = GENERATE(false, true);
+    INFO((base64 ? "base64" : "8bit/binary"));
+    auto attachment = [&](const std::string& name, const std::string& type,
+                          const std::string& body) {
+        return "--m\r\nContent-Type: " + type + "; name=\"" + name +
+               "\"\r\nContent-Disposition: attachment; filename=\"" + name + "\"\r\n" +
+               (base64 ? "Content-Transfer-Encoding: base64\r\n\r\n" + base64_lines(body)
+                       : "Content-Transfer-Encoding: binary\r\n\r\n" + body) +
+               "\r\n";
+    };
+    const std::string raw = header("disc@example.test", "files") +
+                            "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
+                            "--m\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" +
+                            attachment("poc.txt.gpg", "application/octet-stream", encrypted) +
+                            attachment("report.pdf", "application/octet-stream", pdf) +
+                            attachment("report.pdf.sig", "application/pgp-signature", pdf_sig) +
+                            attachment("OpenPGP_0xDISC.asc", "application/pgp-keys", key) +
+                            "--m--\r\n";
+    const mail::Message parsed = mail::parse_message_deferred(raw, 1);
+    REQUIRE(parsed.attachments.size() == 4);
+    for (const auto& a : parsed.attachments) CHECK(a.deferred);
+    std::string scratch;
+    CHECK(parsed.attachments[1].content(scratch) == pdf);
+    CHECK(parsed.attachments[1].content_prefix(5) == "%PDF-");
+    auto opened = open_pgp(parsed, raw, w.bot);
+    REQUIRE(opened.ok());
+    const auto& r = opened->report;
+    INFO(r.problem);
+    CHECK(r.form == app::PgpForm::attachment);
+    CHECK(r.decrypted_ok);
+    REQUIRE(opened->message.attachments.size() == 4);
+    CHECK(opened->message.attachments[0].filename == "poc.txt");
+    CHECK(opened->message.attachments[0].content(scratch) == "PoC bytes\n");
+    bool sig_good = false;
+    for (const auto& p : r.parts)
+        if (p.where == "attachment report.pdf.sig" && p.outcome == "good") sig_good = true;
+    CHECK(sig_good);
+    REQUIRE(r.keys.size() == 1);
+    CHECK(r.keys[0].key.fingerprint == w.discoverer().fingerprint);
+}
+
 TEST_CASE("a newcomer's key inside the encrypted report verifies its signature") {
     auto& w = PgpWorld::get();
     const Party newcomer = test::make_party("new", "Newcomer");
