@@ -5,6 +5,7 @@
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/core/time.hpp"
 #include "cvdbot/mail/address.hpp"
+#include "cvdbot/mail/composer.hpp"
 #include "cvdbot/mail/date.hpp"
 #include "test_util.hpp"
 
@@ -338,25 +339,16 @@ TEST_CASE("deferred attachments decode to what parse_message gives") {
 TEST_CASE("a deferred base64 attachment's prefix is exact across lines") {
     std::string bytes;
     for (int i = 0; i < 5000; ++i) bytes += static_cast<char>((i * 7919) & 0xff);
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string encoded;
-    for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-        if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
-        encoded += kAlphabet[(v >> 18) & 63];
-        encoded += kAlphabet[(v >> 12) & 63];
-        encoded += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
-        encoded += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
-        if (i % 57 == 54) encoded += "\r\n";
-    }
-    const std::string raw =
-        "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
-        "Content-Type: text/plain\r\n\r\nsee\r\n--b\r\nContent-Type: application/octet-stream\r\n"
-        "Content-Disposition: attachment; filename=\"x.bin\"\r\nContent-Transfer-Encoding: "
-        "base64\r\n\r\n" +
-        encoded + "\r\n--b--\r\n";
+    // Base64 in lines as the composer writes it.
+    OutgoingMessage out;
+    out.from = {"", "a@example.org"};
+    out.to = {{"", "b@example.org"}};
+    out.subject = "x";
+    out.text_body = "see\n";
+    out.attachments.push_back({"x.bin", "application/octet-stream", bytes});
+    auto composed = compose_message(out);
+    REQUIRE(composed.ok());
+    const std::string& raw = *composed;
     const Message m = parse_message_deferred(raw, 1);
     REQUIRE(m.attachments.size() == 1);
     REQUIRE(m.attachments[0].deferred);
