@@ -47,7 +47,11 @@ core::Result<CycleReport> Daemon::cycle() {
     if (auto s = store_.transaction([] { return Status{}; }); !s) return s.error();
     // Leftovers of an interrupted run first: stored but not yet processed.
     if (auto s = process_pending(report); !s) return s.error();
-    if (auto s = fetch_and_process(report); !s) {
+    auto fetched = fetch_and_process(report);
+    // Bytes a failed fetch left held are read back from the store when their turn comes.
+    handed_over_.clear();
+    handed_over_bytes_ = 0;
+    if (auto s = std::move(fetched); !s) {
         if (s.error().kind != core::ErrorKind::network && s.error().kind != core::ErrorKind::rejected)
             return s.error();
         report.imap_ok = false;
