@@ -47,7 +47,11 @@ core::Result<CycleReport> Daemon::cycle() {
     if (auto s = store_.transaction([] { return Status{}; }); !s) return s.error();
     // Leftovers of an interrupted run first: stored but not yet processed.
     if (auto s = process_pending(report); !s) return s.error();
-    if (auto s = fetch_and_process(report); !s) {
+    auto fetched = fetch_and_process(report);
+    // Bytes a failed fetch left held are read back from the store when their turn comes.
+    handed_over_.clear();
+    handed_over_bytes_ = 0;
+    if (auto s = std::move(fetched); !s) {
         if (s.error().kind != core::ErrorKind::network && s.error().kind != core::ErrorKind::rejected)
             return s.error();
         report.imap_ok = false;
@@ -96,11 +100,19 @@ Status Daemon::fetch_and_process(CycleReport& report) {
             bytes += (*sizes)[next].bytes;
             batch.push_back((*sizes)[next++].uid);
         }
+        // The previous batch is stored: its bytes go before the next batch comes in.
+        handed_over_.clear();
+        handed_over_bytes_ = 0;
         auto fetched = batch.size() == 1 ? fetch_one(batch.front()) : imap_.fetch_many(batch);
         if (!fetched) return fetched.error();
         for (auto& message : *fetched) {
             if (stop_requested_) break;
-            if (auto s = store_message(message.uid, message.raw, report); !s) return s;
+            auto row = store_message(message.uid, message.raw, report);
+            if (!row) return row.error();
+            if (*row) {
+                handed_over_bytes_ += message.raw.size();
+                handed_over_.emplace(**row, std::move(message.raw));
+            }
             message.raw = std::string();
         }
     }
@@ -119,7 +131,9 @@ core::Result<std::vector<net::FetchedMessage>> Daemon::fetch_one(std::uint32_t u
     return one;
 }
 
-Status Daemon::store_message(std::uint32_t uid, const std::string& raw, CycleReport& report) {
+core::Result<std::optional<std::int64_t>> Daemon::store_message(std::uint32_t uid,
+                                                                const std::string& raw,
+                                                                CycleReport& report) {
     // The raw bytes are stored before anything else happens.
     auto stored = store_.store_fetched({config_.imap.mailbox, current_uidvalidity_, uid}, raw, clock_.now());
     if (!stored) return stored.error();
@@ -127,8 +141,9 @@ Status Daemon::store_message(std::uint32_t uid, const std::string& raw, CycleRep
     if (stored->outcome == store::FetchOutcome::duplicate) {
         ++report.duplicates;
         spdlog::info("UID {} duplicates stored message {}; not processed again", uid, stored->row_id);
+        return std::optional<std::int64_t>{};
     }
-    return {};
+    return std::optional<std::int64_t>{stored->row_id};
 }
 
 Status Daemon::process_pending(CycleReport& report) {
@@ -138,9 +153,13 @@ Status Daemon::process_pending(CycleReport& report) {
     for (const auto row_id : *pending) {
         auto known = pending_senders_.find(row_id);
         if (known == pending_senders_.end()) {
-            auto raw = store_.raw_message(row_id);
-            if (!raw) return raw.error();
-            known = pending_senders_.emplace(row_id, sender_of(*raw)).first;
+            if (auto held = handed_over_.find(row_id); held != handed_over_.end()) {
+                known = pending_senders_.emplace(row_id, sender_of(held->second)).first;
+            } else {
+                auto raw = store_.raw_message(row_id);
+                if (!raw) return raw.error();
+                known = pending_senders_.emplace(row_id, sender_of(*raw)).first;
+            }
         }
         waiting.push_back({row_id, known->second});
     }
@@ -150,13 +169,31 @@ Status Daemon::process_pending(CycleReport& report) {
     if (report.backlog)
         spdlog::warn("{} stored messages wait; {} processed now, at most {} per sender per pass",
                      waiting.size(), order.size(), kPerSenderPerPass);
-    for (const auto row_id : order) {
-        if (stop_requested_) break;
-        if (auto s = intake_.process(row_id); !s) return s;
-        pending_senders_.erase(row_id);
-        ++report.processed;
-    }
-    return {};
+    const auto processed = [&]() -> Status {
+        for (const auto row_id : order) {
+            if (stop_requested_) break;
+            if (auto held = handed_over_.find(row_id); held != handed_over_.end()) {
+                std::string raw = std::move(held->second);
+                handed_over_bytes_ -= raw.size();
+                handed_over_.erase(held);
+                if (auto s = intake_.process(row_id, std::move(raw)); !s) return s;
+            } else {
+                // Read back from the store: what is still held must not add to that.
+                if (handed_over_bytes_ > kFetchBudget) {
+                    handed_over_.clear();
+                    handed_over_bytes_ = 0;
+                }
+                if (auto s = intake_.process(row_id); !s) return s;
+            }
+            pending_senders_.erase(row_id);
+            ++report.processed;
+        }
+        return {};
+    }();
+    // What was not processed now (stopped, or left for the next pass) is read back then.
+    handed_over_.clear();
+    handed_over_bytes_ = 0;
+    return processed;
 }
 
 // Flags (or moves) messages whose effects are committed. Only after the commit: a crash

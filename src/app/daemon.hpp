@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -57,8 +58,11 @@ private:
     core::Status fetch_and_process(CycleReport& report);
     core::Status process_pending(CycleReport& report);
     core::Result<std::vector<net::FetchedMessage>> fetch_one(std::uint32_t uid);
-    // Stores the raw bytes (processing comes later, senders taking turns).
-    core::Status store_message(std::uint32_t uid, const std::string& raw, CycleReport& report);
+    // Stores the raw bytes (processing comes later, senders taking turns); the row of a newly
+    // stored message, nothing for a duplicate.
+    core::Result<std::optional<std::int64_t>> store_message(std::uint32_t uid,
+                                                            const std::string& raw,
+                                                            CycleReport& report);
     core::Status mark_on_server();
     core::Status drain_outbox(CycleReport& report);
     bool to_a_coordinator(const std::vector<std::string>& recipients) const;
@@ -81,6 +85,11 @@ private:
     std::uint32_t current_uidvalidity_ = 0;
     // Who sent each stored, unprocessed message: read once, not on every pass of a flood.
     std::unordered_map<std::int64_t, std::string> pending_senders_;
+    // The last fetched batch's raw bytes by stored row, handed to intake instead of being read
+    // back from the store (a 34 MB message would be held twice). Only one batch at a time:
+    // at most kFetchBudget bytes, or one message larger than that.
+    std::unordered_map<std::int64_t, std::string> handed_over_;
+    std::uint64_t handed_over_bytes_ = 0;
     std::atomic<bool>* reload_requested_ = nullptr;
 };
 

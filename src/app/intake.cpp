@@ -71,13 +71,19 @@ bool same_domain(std::string_view a, std::string_view b) {
 }  // namespace
 
 Status Intake::process(std::int64_t row_id) {
-    const auto now = clock_.now();
     auto raw = store_.raw_message(row_id);
     if (!raw) return raw.error();
-    mail::Message parsed = mail::parse_message(*raw);
+    return process(row_id, std::move(*raw));
+}
+
+Status Intake::process(std::int64_t row_id, std::string raw_bytes) {
+    const auto now = clock_.now();
+    // Read-only from here on: the parsed message's large attachments are views into it.
+    const std::string& raw = raw_bytes;
+    mail::Message parsed = mail::parse_message_deferred(raw);
     std::optional<CryptoReport> crypto_report;
     if (keyring_) {
-        auto opened = open_pgp(std::move(parsed), *raw, *keyring_);
+        auto opened = open_pgp(std::move(parsed), raw, *keyring_);
         // An error here is ours (gpg or the keyring), never the sender's: retry later.
         if (!opened) return opened.error();
         parsed = std::move(opened->message);
@@ -92,7 +98,8 @@ Status Intake::process(std::int64_t row_id) {
 
     const auto set_aside = [&](MessageStatus status, const std::string& reason,
                                std::optional<std::int64_t> named_case = std::nullopt) -> Status {
-        spdlog::warn("message {} ({} bytes, from '{}'): {}", row_id, raw->size(), summary.sender, reason);
+        spdlog::warn("message {} ({} bytes, from '{}'): {}", row_id, raw.size(), summary.sender,
+                     reason);
         summary.named_case_row_id = named_case;
         return store_.transaction([&]() -> Status {
             if (auto s = store_.record_processed(row_id, status, reason, std::nullopt, summary, now); !s) return s;
@@ -104,7 +111,7 @@ Status Intake::process(std::int64_t row_id) {
         });
     };
 
-    if (raw->empty()) return set_aside(MessageStatus::failed, "the message is empty");
+    if (raw.empty()) return set_aside(MessageStatus::failed, "the message is empty");
     if (!parsed.from || !core::is_plausible_addr_spec(parsed.from->address))
         return set_aside(MessageStatus::failed, "the message has no usable sender address (From), so it cannot open "
                                                 "a case or be answered; kept for review");

@@ -39,8 +39,11 @@ public:
     // Bad input is not an error: it is recorded on the message (status failed/ignored) and
     // logged. An error return means the store could not record anything (retry later).
     core::Status process(std::int64_t message_row_id);
+    // The same with the message's raw bytes exactly as stored, handed over by a caller that
+    // has them (the daemon, right after fetching): no second copy read back from the store.
+    core::Status process(std::int64_t message_row_id, std::string raw);
 
-private:
+  private:
     // A registered vendor contact asking to change its contact point: recorded as pending
     // and acknowledged; true when the message was such a request.
     core::Result<bool> handle_contact_change(const mail::Message& parsed, std::int64_t row_id,

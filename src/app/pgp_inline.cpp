@@ -66,6 +66,23 @@ bool only_space(std::string_view s) {
                        [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
+// What an attachment holds. One still encoded (parse_message_deferred) is judged from its first
+// MiB: a 25 MB capture is not decoded to learn that it is none of ours. Where that could judge
+// otherwise than the whole (a signature may be followed by signed data; white space or an armor
+// line that runs past the first MiB), the whole is decoded.
+PgpKind classify_attachment(const mail::Attachment& a) {
+    if (!a.deferred) return crypto::classify(a.bytes);
+    constexpr std::size_t kHead = 1u << 20;
+    const std::string head = a.content_prefix(kHead);
+    const PgpKind kind = crypto::classify(head);
+    const auto start = head.find_first_not_of(" \t\r\n");
+    const bool decided = kind != PgpKind::signature && start != std::string::npos &&
+                         head.size() - start >= 64 && head.find('\n', start) != std::string::npos;
+    if (decided) return kind;
+    std::string scratch;
+    return crypto::classify(a.content(scratch));
+}
+
 std::string lower_name(const mail::Attachment& a) {
     return core::to_lower_ascii(a.filename);
 }
@@ -168,9 +185,11 @@ core::Status Opener::attachments(mail::Message& message) {
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string where =
             "attachment " + (list[i].filename.empty() ? list[i].content_type : list[i].filename);
-        const PgpKind kind = crypto::classify(list[i].bytes);
+        const PgpKind kind = classify_attachment(list[i]);
+        // Decoded here, where it is used, if the parser left it encoded.
+        std::string scratch;
         if (list[i].content_type == "application/pgp-keys" || kind == PgpKind::public_key) {
-            if (auto s = import(list[i].bytes, where); !s) return s;
+            if (auto s = import(list[i].content(scratch), where); !s) return s;
             continue;
         }
         if (kind == PgpKind::secret_key) {
@@ -181,7 +200,7 @@ core::Status Opener::attachments(mail::Message& message) {
         }
         if (kind == PgpKind::message) {
             if (!budget(where)) continue;
-            auto d = keyring_.decrypt(list[i].bytes);
+            auto d = keyring_.decrypt(list[i].content(scratch));
             if (!d) return d.error();
             if (!record_decryption(*d, where, false, false)) continue;
             if (report_.form == PgpForm::none) report_.form = PgpForm::attachment;
@@ -189,6 +208,9 @@ core::Status Opener::attachments(mail::Message& message) {
             if (name == list[i].filename && !d->file_name.empty()) name = d->file_name;
             list[i].filename = name;
             list[i].bytes = std::move(d->plaintext);
+            list[i].deferred = false;
+            list[i].encoded = {};
+            list[i].transfer_encoding.clear();
             list[i].content_type = "application/octet-stream";
             continue;
         }
@@ -204,14 +226,16 @@ core::Status Opener::attachments(mail::Message& message) {
                 continue;
             }
             if (!budget(where)) continue;
-            auto v = keyring_.verify_detached(signed_file->bytes, list[i].bytes);
+            std::string signed_scratch;
+            auto v = keyring_.verify_detached(signed_file->content(signed_scratch),
+                                              list[i].content(scratch));
             if (!v) return v.error();
             record_signatures(v->signatures, where, false, false);
             continue;
         }
         if (kind == PgpKind::signed_message) {
             if (!budget(where)) continue;
-            auto v = keyring_.verify_inline(list[i].bytes);
+            auto v = keyring_.verify_inline(list[i].content(scratch));
             if (!v) return v.error();
             record_signatures(v->signatures, where, false, false);
         }

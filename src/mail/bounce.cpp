@@ -281,7 +281,8 @@ std::optional<BounceReport> parse_bounce(const Message& m) {
     BounceReport report;
     if (dsn) {
         report.standard = true;
-        parse_delivery_status(dsn->bytes, report);
+        std::string scratch;
+        parse_delivery_status(dsn->content(scratch), report);
     }
     if (report.recipients.empty()) parse_text_bounce(m, report);
     for (const auto& f : m.forwarded) {

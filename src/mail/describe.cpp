@@ -58,11 +58,14 @@ ordered_json to_json(const Message& m, const DescribeOptions& o) {
     j["text_charset"] = m.text_charset;
     if (o.include_body) j["text_body"] = m.text_body;
     ordered_json attachments = ordered_json::array();
-    for (const auto& a : m.attachments)
+    for (const auto& a : m.attachments) {
+        std::string scratch;
+        const auto content = a.content(scratch);
         attachments.push_back({{"filename", a.filename},
                                {"content_type", a.content_type},
-                               {"size", a.bytes.size()},
-                               {"sha256", core::sha256_hex(a.bytes)}});
+                               {"size", content.size()},
+                               {"sha256", core::sha256_hex(content)}});
+    }
     j["attachments"] = attachments;
     ordered_json forwarded = ordered_json::array();
     for (const auto& f : m.forwarded) forwarded.push_back(to_json(f, o));
@@ -128,9 +131,10 @@ void describe_into(const Message& m, const DescribeOptions& o, const std::string
     line("Charset:", m.text_charset);
     for (std::size_t i = 0; i < m.attachments.size(); ++i) {
         const auto& a = m.attachments[i];
+        std::string scratch;
         line(i == 0 ? "Attachments:" : "",
              std::to_string(i + 1) + ". " + (a.filename.empty() ? "(no name)" : a.filename) + " (" +
-                 a.content_type + ", " + std::to_string(a.bytes.size()) + " bytes)");
+                 a.content_type + ", " + std::to_string(a.content(scratch).size()) + " bytes)");
     }
     if (o.include_headers && indent.empty()) {
         out += "Headers:\n";

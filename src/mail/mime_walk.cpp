@@ -4,6 +4,8 @@
 
 #include "mime_walk.hpp"
 
+#include <functional>
+
 #include "charset_internal.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/mail/charset.hpp"
@@ -71,9 +73,24 @@ Split split_multipart(std::string_view body, std::string_view boundary, std::siz
     return r;
 }
 
+bool known_identity(const std::string& cte) {
+    return cte.empty() || cte == "7bit" || cte == "8bit" || cte == "binary";
+}
+
+// A part parse_message_deferred() leaves encoded: large, and inside the caller's raw bytes
+// (not in a decoded forwarded message or a copy, which end with the parse).
+bool deferrable(const WalkState& state, std::string_view body) {
+    if (state.defer_from == 0 || body.size() < state.defer_from || state.defer_source.empty())
+        return false;
+    const std::less<const char*> before;
+    const char* begin = state.defer_source.data();
+    const char* end = begin + state.defer_source.size();
+    return !before(body.data(), begin) && !before(end, body.data() + body.size());
+}
+
 std::string decode_transfer(std::string_view body, const std::string& cte,
                             std::vector<std::string>& warnings, const std::string& where) {
-    if (cte.empty() || cte == "7bit" || cte == "8bit" || cte == "binary") return std::string(body);
+    if (known_identity(cte)) return std::string(body);
     if (cte == "base64") {
         std::size_t invalid = 0;
         std::string out = decode_base64(body, &invalid);
@@ -302,23 +319,29 @@ void walk_entity(const HeaderBlock& header, std::string_view body, WalkState& st
         return;
     }
 
-    std::string decoded = decode_transfer(body, cte, warnings, where);
-    // Returned headers have no body and often no blank line after them; that is no fault.
-    if (ct.value == "text/rfc822-headers") decoded += "\r\n\r\n";
-    if (ct.value == "message/rfc822" || ct.value == "message/global" ||
-        ct.value == "text/rfc822-headers") {
-        if (depth + 1 >= max_depth) {
-            warnings.push_back(where + ": forwarded message nested too deep; kept as attachment");
-        } else {
+    const bool headers_only = ct.value == "text/rfc822-headers";
+    if (ct.value == "message/rfc822" || ct.value == "message/global" || headers_only) {
+        std::string decoded = decode_transfer(body, cte, warnings, where);
+        // Returned headers have no body and often no blank line after them; that is no fault.
+        if (headers_only) decoded += "\r\n\r\n";
+        if (depth + 1 < max_depth) {
             out.forwarded.push_back(parse_at_depth(decoded, state, depth + 1));
             return;
         }
+        warnings.push_back(where + ": forwarded message nested too deep; kept as attachment");
+        Attachment kept;
+        kept.filename = std::move(filename);
+        kept.content_type = ct.value;
+        kept.bytes = std::move(decoded);
+        out.attachments.push_back(std::move(kept));
+        return;
     }
     if (ct.value == "message/delivery-status" || ct.value == "message/global-delivery-status")
         out.delivery_status = true;
 
     const bool readable_text = ct.value == "text/plain" || ct.value == "text/html";
     if (readable_text && !is_attachment && filename.empty()) {
+        std::string decoded = decode_transfer(body, cte, warnings, where);
         std::string charset = normalize_charset_name(ct.raw("charset"));
         if (charset.empty() && ct.value == "text/html") charset = html_meta_charset(decoded);
         std::vector<std::string> charset_warnings;
@@ -339,7 +362,22 @@ void walk_entity(const HeaderBlock& header, std::string_view body, WalkState& st
     Attachment a;
     a.filename = std::move(filename);
     a.content_type = ct.value;
-    a.bytes = std::move(decoded);
+    if (deferrable(state, body)) {
+        // Left encoded in the caller's raw bytes; the warnings decoding would give, given now.
+        if (cte == "base64") {
+            if (const auto invalid = count_invalid_base64(body))
+                warnings.push_back(where + ": invalid base64 (" + std::to_string(invalid) +
+                                   " byte(s) skipped)");
+        } else if (!known_identity(cte) && cte != "quoted-printable") {
+            warnings.push_back(where + ": unknown Content-Transfer-Encoding \"" + cte +
+                               "\"; read as is");
+        }
+        a.deferred = true;
+        a.encoded = body;
+        a.transfer_encoding = cte;
+    } else {
+        a.bytes = decode_transfer(body, cte, warnings, where);
+    }
     out.attachments.push_back(std::move(a));
 }
 

@@ -16,6 +16,10 @@ struct WalkState {
     std::size_t parts = 0;
     bool parts_warned = false;
     std::string japanese_charset;  // of the first Japanese text part seen: a hint for raw names
+    // parse_message_deferred(): attachments of at least defer_from bytes inside defer_source
+    // (the caller's raw message) stay encoded. 0: everything is decoded.
+    std::size_t defer_from = 0;
+    std::string_view defer_source;
 };
 
 // What a subtree contributes to its message.

@@ -130,9 +130,10 @@ Message parse_at_depth(std::string_view raw, WalkState& state, int depth) {
 
 }  // namespace detail
 
-Message parse_message(std::string_view raw, const ParseLimits& limits) {
-    detail::WalkState state;
-    state.limits = limits;
+namespace {
+
+Message parse_with(std::string_view raw, detail::WalkState& state) {
+    const ParseLimits& limits = state.limits;
     std::string truncated_warning;
     if (raw.size() > limits.max_message_bytes) {
         truncated_warning = "message of " + std::to_string(raw.size()) + " bytes exceeds " +
@@ -157,6 +158,24 @@ Message parse_message(std::string_view raw, const ParseLimits& limits) {
         m.warnings.push_back(std::string("parser failed: ") + e.what());
         return m;
     }
+}
+
+}  // namespace
+
+Message parse_message(std::string_view raw, const ParseLimits& limits) {
+    detail::WalkState state;
+    state.limits = limits;
+    return parse_with(raw, state);
+}
+
+Message parse_message_deferred(std::string_view raw, std::size_t defer_from,
+                               const ParseLimits& limits) {
+    detail::WalkState state;
+    state.limits = limits;
+    state.defer_from = defer_from;
+    // A view into what the caller keeps; a CR-fixed copy made below is not, and is decoded.
+    state.defer_source = raw;
+    return parse_with(raw, state);
 }
 
 }  // namespace cvd::mail

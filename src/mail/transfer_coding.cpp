@@ -31,16 +31,21 @@ int hex_value(char c) {
     return -1;
 }
 
-}  // namespace
+// Writes nothing: count_invalid_base64 walks the input as decode_base64 does.
+struct Discard {
+    Discard& operator*() { return *this; }
+    Discard& operator=(char) { return *this; }
+    Discard operator++(int) { return *this; }
+};
 
-std::string decode_base64(std::string_view in, std::size_t* invalid) {
-    std::string out(in.size() / 4 * 3 + 3, '\0');
-    char* o = out.data();
+// The decoder proper: writes through `o`, returns where it stopped writing; `bad` counts the
+// invalid bytes.
+template <typename Out>
+Out base64_walk(std::string_view in, Out o, std::size_t& bad) {
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     const auto* end = p + in.size();
     unsigned quantum = 0;
     int n = 0;
-    std::size_t bad = 0;
     while (p < end) {
         // Fast path: four alphabet characters in a row (all of a well-formed line).
         if (n == 0 && end - p >= 4) {
@@ -88,9 +93,24 @@ std::string decode_base64(std::string_view in, std::size_t* invalid) {
         *o++ = static_cast<char>(quantum >> 2);
     }
     if (n == 1) ++bad;
+    return o;
+}
+
+}  // namespace
+
+std::string decode_base64(std::string_view in, std::size_t* invalid) {
+    std::string out(in.size() / 4 * 3 + 3, '\0');
+    std::size_t bad = 0;
+    char* o = base64_walk(in, out.data(), bad);
     out.resize(static_cast<std::size_t>(o - out.data()));
     if (invalid) *invalid += bad;
     return out;
+}
+
+std::size_t count_invalid_base64(std::string_view in) {
+    std::size_t bad = 0;
+    base64_walk(in, Discard{}, bad);
+    return bad;
 }
 
 std::string decode_quoted_printable(std::string_view in) {

@@ -11,6 +11,9 @@ namespace cvd::mail::detail {
 // and padded chunks concatenated mid-stream.
 std::string decode_base64(std::string_view in, std::size_t* invalid = nullptr);
 
+// The number of bytes decode_base64 would count in `invalid`, without decoding.
+std::size_t count_invalid_base64(std::string_view in);
+
 // Quoted-printable through mimetic: malformed escapes are kept literally. Line ends become LF.
 std::string decode_quoted_printable(std::string_view in);
 

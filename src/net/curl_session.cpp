@@ -5,6 +5,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "idle_protocol.hpp"
+
 namespace cvd::net::detail {
 
 namespace {
@@ -122,6 +124,11 @@ std::size_t CurlSession::on_header(char* data, std::size_t size, std::size_t cou
             session.reply_lines_.erase(session.reply_lines_.begin());
         }
         session.reply_lines_.emplace_back(line);
+        // The FETCH line announces the literal's length ("* 1 FETCH (UID 7 BODY[] {N}"): the
+        // body is sized once, not grown by doubling (a 34 MB message took a 64 MiB buffer).
+        if (session.download_ && session.body_.empty())
+            if (auto size = imap::literal_size(line); size && *size <= session.download_limit_)
+                session.body_.reserve(static_cast<std::size_t>(*size));
         if (end == std::string_view::npos) break;
         text.remove_prefix(end + 1);
     }

@@ -1,5 +1,6 @@
 #include "sqlite.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace cvd::store::sql {
@@ -123,6 +124,50 @@ core::Status Connection::exec(std::string_view sql) {
         return error;
     }
     return {};
+}
+
+namespace {
+struct BlobHandle {
+    sqlite3_blob* blob = nullptr;
+    ~BlobHandle() { sqlite3_blob_close(blob); }
+};
+}  // namespace
+
+core::Status Connection::write_blob(const char* table, const char* column, std::int64_t rowid,
+                                    std::string_view bytes) {
+    if (bytes.empty()) return {};
+    BlobHandle handle;
+    int rc = sqlite3_blob_open(db_, "main", table, column, rowid, 1, &handle.blob);
+    if (rc != SQLITE_OK) return error_from(db_, rc, "cannot open blob for writing");
+    // In pieces: sqlite3_blob_write takes an int length.
+    constexpr std::size_t kChunk = 1u << 20;
+    for (std::size_t offset = 0; offset < bytes.size(); offset += kChunk) {
+        const auto n = std::min(kChunk, bytes.size() - offset);
+        rc = sqlite3_blob_write(handle.blob, bytes.data() + offset, static_cast<int>(n),
+                                static_cast<int>(offset));
+        if (rc != SQLITE_OK) return error_from(db_, rc, "cannot write blob");
+    }
+    return {};
+}
+
+core::Result<std::string> Connection::read_blob(const char* table, const char* column,
+                                                std::int64_t rowid, std::size_t size) {
+    std::string out;
+    if (size == 0) return out;
+    BlobHandle handle;
+    int rc = sqlite3_blob_open(db_, "main", table, column, rowid, 0, &handle.blob);
+    if (rc != SQLITE_OK) return error_from(db_, rc, "cannot open blob");
+    if (static_cast<std::size_t>(sqlite3_blob_bytes(handle.blob)) != size)
+        return core::make_error(ErrorKind::io, "blob changed size while being read");
+    out.resize(size);
+    constexpr std::size_t kChunk = 1u << 20;
+    for (std::size_t offset = 0; offset < size; offset += kChunk) {
+        const auto n = std::min(kChunk, size - offset);
+        rc = sqlite3_blob_read(handle.blob, out.data() + offset, static_cast<int>(n),
+                               static_cast<int>(offset));
+        if (rc != SQLITE_OK) return error_from(db_, rc, "cannot read blob");
+    }
+    return out;
 }
 
 }  // namespace cvd::store::sql

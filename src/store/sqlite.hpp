@@ -78,6 +78,15 @@ public:
 
     core::Result<Statement> prepare(std::string_view sql);
     core::Status exec(std::string_view sql);  // several statements, no parameters
+
+    // Large blobs without a second copy in memory (binding one, or reading it as a column,
+    // makes sqlite hold a copy of its own). write_blob fills a blob of the right size that
+    // the row already has (insert zeroblob(n) first); read_blob reads one straight into the
+    // string it returns, `size` bytes (the blob's length) from the row `rowid`.
+    core::Status write_blob(const char* table, const char* column, std::int64_t rowid,
+                            std::string_view bytes);
+    core::Result<std::string> read_blob(const char* table, const char* column, std::int64_t rowid,
+                                        std::size_t size);
     std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
     int changes() const { return sqlite3_changes(db_); }
     sqlite3* raw() const { return db_; }

@@ -9,6 +9,7 @@
 #include "cvdbot/crypto/armor.hpp"
 #include "cvdbot/crypto/autocrypt.hpp"
 #include "cvdbot/crypto/key_bindings.hpp"
+#include "cvdbot/mail/composer.hpp"
 #include "cvdbot/mail/parser.hpp"
 #include "pgp_mime.hpp"
 #include "pgp_world.hpp"
@@ -277,6 +278,29 @@ TEST_CASE("inline clear-signed text, also in ISO-2022-JP") {
     CHECK(bad.report.signature == SignatureStatus::bad);
 }
 
+namespace {
+
+// What both attachment tests expect: the encrypted file opened, the detached signature of
+// report.pdf good, the key file read.
+void check_files_opened(const app::OpenedMessage& o, const std::string& fingerprint) {
+    const auto& r = o.report;
+    INFO(r.problem);
+    CHECK(r.form == app::PgpForm::attachment);
+    CHECK(r.decrypted_ok);
+    REQUIRE(o.message.attachments.size() == 4);
+    CHECK(o.message.attachments[0].filename == "poc.txt");
+    std::string scratch;
+    CHECK(o.message.attachments[0].content(scratch) == "PoC bytes\n");
+    bool sig_good = false;
+    for (const auto& p : r.parts)
+        if (p.where == "attachment report.pdf.sig" && p.outcome == "good") sig_good = true;
+    CHECK(sig_good);
+    REQUIRE(r.keys.size() == 1);
+    CHECK(r.keys[0].key.fingerprint == fingerprint);
+}
+
+}  // namespace
+
 TEST_CASE("attachments: .asc encrypted file, detached signature of a file, key file") {
     auto& w = PgpWorld::get();
     const std::string encrypted = w.discoverer().encrypt_to(w.bot_fingerprint, "PoC bytes\n", true);
@@ -298,24 +322,66 @@ TEST_CASE("attachments: .asc encrypted file, detached signature of a file, key f
                             attachment("OpenPGP_0xDISC.asc", "application/pgp-keys", key) +
                             "--m--\r\n";
     auto o = open(raw);
+    check_files_opened(o, w.discoverer().fingerprint);
     const auto& r = o.report;
-    INFO(r.problem);
-    CHECK(r.form == app::PgpForm::attachment);
     CHECK(r.encrypted);
-    CHECK(r.decrypted_ok);
     CHECK_FALSE(r.fully_encrypted);
     CHECK_FALSE(r.is_signed);  // signatures over attachments do not vouch for the body
-    REQUIRE(o.message.attachments.size() == 4);
-    CHECK(o.message.attachments[0].filename == "poc.txt");
     CHECK(o.message.attachments[0].bytes == "PoC bytes\n");
-    bool sig_good = false;
-    for (const auto& p : r.parts)
-        if (p.where == "attachment report.pdf.sig" && p.outcome == "good") sig_good = true;
-    CHECK(sig_good);
     REQUIRE(r.keys.size() == 1);
-    CHECK(r.keys[0].key.fingerprint == w.discoverer().fingerprint);
     CHECK(r.keys[0].source == "attachment OpenPGP_0xDISC.asc");
     CHECK(crypto::may_learn(r.keys[0].key, "disc@example.test"));
+}
+
+// Intake parses with parse_message_deferred: large attachments stay encoded in the raw message
+// and are decoded only where they are used. Here every attachment is deferred (threshold 1),
+// binary or in base64, and open_pgp must read them as it reads decoded ones.
+TEST_CASE("attachments left encoded by the parser are opened the same") {
+    auto& w = PgpWorld::get();
+    const std::string encrypted =
+        w.discoverer().encrypt_to(w.bot_fingerprint, "PoC bytes\n", false);
+    const std::string pdf = "%PDF-1.4 fake report\r\n\x01\xfe binary";
+    const std::string pdf_sig = w.discoverer().detach_sign(pdf);
+    const std::string key = w.discoverer().home->export_public(w.discoverer().fingerprint);
+    const bool base64 = GENERATE(false, true);
+    INFO((base64 ? "base64 (the composer's)" : "binary"));
+    const std::vector<std::pair<std::string, std::string>> files = {{"poc.txt.gpg", encrypted},
+                                                                    {"report.pdf", pdf},
+                                                                    {"report.pdf.sig", pdf_sig},
+                                                                    {"OpenPGP_0xDISC.asc", key}};
+    const std::vector<std::string> types = {"application/octet-stream", "application/octet-stream",
+                                            "application/pgp-signature", "application/pgp-keys"};
+    std::string raw;
+    if (base64) {
+        mail::OutgoingMessage out;
+        out.from = {"Sender", "disc@example.test"};
+        out.to = {{"cvdbot", "bot@example.test"}};
+        out.subject = "files";
+        out.text_body = "see attached\n";
+        for (std::size_t i = 0; i < files.size(); ++i)
+            out.attachments.push_back({files[i].first, types[i], files[i].second});
+        auto composed = mail::compose_message(out);
+        REQUIRE(composed.ok());
+        raw = *composed;
+    } else {
+        raw = header("disc@example.test", "files") +
+              "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
+              "--m\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n";
+        for (std::size_t i = 0; i < files.size(); ++i)
+            raw += "--m\r\nContent-Type: " + types[i] + "; name=\"" + files[i].first +
+                   "\"\r\nContent-Disposition: attachment; filename=\"" + files[i].first +
+                   "\"\r\nContent-Transfer-Encoding: binary\r\n\r\n" + files[i].second + "\r\n";
+        raw += "--m--\r\n";
+    }
+    const mail::Message parsed = mail::parse_message_deferred(raw, 1);
+    REQUIRE(parsed.attachments.size() == 4);
+    for (const auto& a : parsed.attachments) CHECK(a.deferred);
+    std::string scratch;
+    CHECK(parsed.attachments[1].content(scratch) == pdf);
+    CHECK(parsed.attachments[1].content_prefix(5) == "%PDF-");
+    auto opened = open_pgp(parsed, raw, w.bot);
+    REQUIRE(opened.ok());
+    check_files_opened(*opened, w.discoverer().fingerprint);
 }
 
 TEST_CASE("a newcomer's key inside the encrypted report verifies its signature") {

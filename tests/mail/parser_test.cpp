@@ -5,6 +5,7 @@
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/core/time.hpp"
 #include "cvdbot/mail/address.hpp"
+#include "cvdbot/mail/composer.hpp"
 #include "cvdbot/mail/date.hpp"
 #include "test_util.hpp"
 
@@ -281,4 +282,78 @@ TEST_CASE("HTML without a charset parameter uses its meta charset") {
     Message m = parse_message("From: a@x.example\r\nContent-Type: text/html\r\n\r\n" + sjis_html);
     CHECK(m.text_body == "テスト\n");
     CHECK(m.text_charset == "shift_jis");
+}
+
+// parse_message_deferred (what intake uses): large attachments stay encoded in the raw bytes
+// and are decoded on demand, with the same content and the same warnings as parse_message.
+TEST_CASE("deferred attachments decode to what parse_message gives") {
+    auto part = [](const std::string& name, const std::string& cte, const std::string& body) {
+        return "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; "
+               "filename=\"" +
+               name + "\"\r\n" + (cte.empty() ? "" : "Content-Transfer-Encoding: " + cte + "\r\n") +
+               "\r\n" + body + "\r\n";
+    };
+    const std::string raw =
+        "From: a@example.org\r\nSubject: files\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+        "--b\r\nContent-Type: text/plain\r\n\r\nthe report\r\n" +
+        part("good.bin", "base64", "aGVsbG8g\r\nd29ybGQ=") +
+        part("bad.bin", "base64", "aGVs!!bG8=\r\n") +
+        part("qp.txt", "quoted-printable", "caf=C3=A9 =\r\nsoft break") +
+        part("plain.txt", "", "as it is\r\n") + part("odd.bin", "x-uuencode", "begin 644 x") +
+        part("tiny.bin", "base64", "eA==") +
+        "--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@example.org\r\nContent-Type: "
+        "multipart/mixed; "
+        "boundary=\"i\"\r\n\r\n--i\r\nContent-Type: application/zip\r\nContent-Disposition: "
+        "attachment; "
+        "filename=\"inner.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\nUEsDBA==\r\n--i--\r\n"
+        "\r\n--b--\r\n";
+    const Message eager = parse_message(raw);
+    const Message deferred = parse_message_deferred(raw, 6);
+    CHECK(deferred.warnings == eager.warnings);
+    CHECK(has_warning(deferred.warnings, "invalid base64"));
+    CHECK(has_warning(deferred.warnings, "unknown Content-Transfer-Encoding"));
+    CHECK(deferred.text_body == eager.text_body);
+    REQUIRE(deferred.attachments.size() == eager.attachments.size());
+    REQUIRE(deferred.attachments.size() == 6);
+    for (std::size_t i = 0; i < eager.attachments.size(); ++i) {
+        const auto& e = eager.attachments[i];
+        const auto& d = deferred.attachments[i];
+        INFO(e.filename);
+        CHECK_FALSE(e.deferred);
+        CHECK(d.filename == e.filename);
+        CHECK(d.content_type == e.content_type);
+        std::string scratch;
+        CHECK(d.content(scratch) == e.bytes);
+        for (std::size_t n : {0, 1, 3, 5, 100}) CHECK(d.content_prefix(n) == e.bytes.substr(0, n));
+    }
+    CHECK(deferred.attachments[0].deferred);
+    CHECK_FALSE(deferred.attachments[5].deferred);  // "eA==" is under the threshold: decoded
+    // A forwarded message is parsed from a decoded copy that ends with the parse: never deferred.
+    REQUIRE(deferred.forwarded.size() == 1);
+    REQUIRE(deferred.forwarded[0].attachments.size() == 1);
+    CHECK_FALSE(deferred.forwarded[0].attachments[0].deferred);
+    CHECK(deferred.forwarded[0].attachments[0].bytes == "PK\x03\x04");
+}
+
+TEST_CASE("a deferred base64 attachment's prefix is exact across lines") {
+    std::string bytes;
+    for (int i = 0; i < 5000; ++i) bytes += static_cast<char>((i * 7919) & 0xff);
+    // Base64 in lines as the composer writes it.
+    OutgoingMessage out;
+    out.from = {"", "a@example.org"};
+    out.to = {{"", "b@example.org"}};
+    out.subject = "x";
+    out.text_body = "see\n";
+    out.attachments.push_back({"x.bin", "application/octet-stream", bytes});
+    auto composed = compose_message(out);
+    REQUIRE(composed.ok());
+    const std::string& raw = *composed;
+    const Message m = parse_message_deferred(raw, 1);
+    REQUIRE(m.attachments.size() == 1);
+    REQUIRE(m.attachments[0].deferred);
+    std::string scratch;
+    CHECK(m.attachments[0].content(scratch) == bytes);
+    for (std::size_t n : {1, 2, 3, 4, 57, 100, 1000, 3333, 4999, 5000, 6000})
+        CHECK(m.attachments[0].content_prefix(n) == bytes.substr(0, n));
 }

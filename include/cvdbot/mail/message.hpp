@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,7 +29,20 @@ const char* to_string(AutomaticKind kind);
 struct Attachment {
     std::string filename;      // decoded UTF-8 (RFC 2231 / RFC 2047), may be empty
     std::string content_type;  // lower-case "type/subtype"
-    std::string bytes;         // transfer-decoded content
+    std::string bytes;         // transfer-decoded content; empty while `deferred`
+    // Set only by parse_message_deferred(), for a large part: `encoded` is its body as it stands
+    // in the raw message (a view into it) and `transfer_encoding` its lower-case
+    // Content-Transfer-Encoding. Nothing is decoded until content() asks: a 25 MB capture that
+    // nobody reads costs no memory.
+    bool deferred = false;
+    std::string_view encoded;
+    std::string transfer_encoding;
+
+    // The transfer-decoded content: `bytes`, or for a deferred attachment the encoded body
+    // itself (7bit, 8bit, binary) or `scratch` filled by decoding it.
+    std::string_view content(std::string& scratch) const;
+    // At most the first `max` bytes of the content, decoding little more than that.
+    std::string content_prefix(std::size_t max) const;
 };
 
 struct Message {
