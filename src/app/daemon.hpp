@@ -2,6 +2,7 @@
 // One fetch-process-send cycle, and the loop that repeats it until told to stop.
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,14 +31,16 @@ struct CycleReport {
     int send_deferred = 0;
     int send_failed = 0;
     int timers_fired = 0;
+    std::uint64_t commits = 0;  // database transactions committed (each a disk sync)
     bool imap_ok = true;
     bool backlog = false;  // stored mail left for the next pass (a flood's share was used up)
 };
 
 class Daemon {
-public:
+  public:
     Daemon(Config config, rules::RuleSet rules, render::TemplateSet templates, store::Store store,
-           crypto::Keyring keyring, const core::Clock& clock, const std::atomic<bool>& stop_requested);
+           crypto::Keyring keyring, const core::Clock& clock,
+           const std::atomic<bool>& stop_requested);
 
     // Fetches what is new, processes everything pending, drains the outbox. A store error
     // (disk full, locked) ends the cycle early and is returned.
@@ -54,7 +57,7 @@ public:
     // run_forever() reloads between cycles when this flag is raised (SIGHUP).
     void watch_reload_flag(std::atomic<bool>* flag) { reload_requested_ = flag; }
 
-private:
+  private:
     core::Status fetch_and_process(CycleReport& report);
     core::Status process_pending(CycleReport& report);
     core::Result<std::vector<net::FetchedMessage>> fetch_one(std::uint32_t uid);

@@ -23,21 +23,30 @@ std::string join_lines(const std::vector<std::string>& items) {
 
 Result<std::int64_t> Store::queue_outbound(const OutboundMail& mail, core::Timestamp now) {
     if (mail.recipients.empty())
-        return core::make_error(core::ErrorKind::invalid_input, "an outgoing message needs a recipient");
+        return core::make_error(core::ErrorKind::invalid_input,
+                                "an outgoing message needs a recipient");
     for (const auto& r : mail.recipients)
         if (r.empty() || r.find_first_of("\r\n,") != std::string::npos)
-            return core::make_error(core::ErrorKind::invalid_input, "invalid recipient address '" + r + "'");
+            return core::make_error(core::ErrorKind::invalid_input,
+                                    "invalid recipient address '" + r + "'");
     std::int64_t outbox_row = 0;
     auto status = transaction([&]() -> Status {
         auto message = impl_->db.prepare(
-            "INSERT INTO messages (direction, status, case_id, message_id, content_hash, sender, recipients, subject, "
-            "text_body, in_reply_to, stored_at, participant_id) VALUES ('outbound', 'processed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "INSERT INTO messages (direction, status, case_id, message_id, content_hash, sender, "
+            "recipients, subject, "
+            "text_body, in_reply_to, stored_at, participant_id) VALUES ('outbound', 'processed', "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         if (!message) return message.error();
-        message->bind(1, mail.case_row_id).bind(2, mail.message_id).bind(3, core::sha256_hex(mail.raw));
+        message->bind(1, mail.case_row_id)
+            .bind(2, mail.message_id)
+            .bind(3, core::sha256_hex(mail.raw));
         message->bind(4, mail.envelope_from);
         std::string shown;
         for (const auto& r : mail.recipients) shown += (shown.empty() ? "" : ", ") + r;
-        message->bind(5, shown).bind(6, mail.subject).bind(7, mail.text_body).bind(8, mail.in_reply_to_row_id);
+        message->bind(5, shown)
+            .bind(6, mail.subject)
+            .bind(7, mail.text_body)
+            .bind(8, mail.in_reply_to_row_id);
         message->bind(9, core::to_unix(now)).bind(10, mail.participant_row_id);
         if (auto s = message->run(); !s) return s;
         const auto message_row = impl_->db.last_insert_id();
@@ -46,10 +55,13 @@ Result<std::int64_t> Store::queue_outbound(const OutboundMail& mail, core::Times
         blob->bind(1, message_row).bind_blob(2, mail.raw);
         if (auto s = blob->run(); !s) return s;
         auto outbox = impl_->db.prepare(
-            "INSERT INTO outbox (message_id, envelope_from, recipients, state, next_attempt_at, created_at) "
+            "INSERT INTO outbox (message_id, envelope_from, recipients, state, next_attempt_at, "
+            "created_at) "
             "VALUES (?, ?, ?, 'queued', ?, ?)");
         if (!outbox) return outbox.error();
-        outbox->bind(1, message_row).bind(2, mail.envelope_from).bind(3, join_lines(mail.recipients));
+        outbox->bind(1, message_row)
+            .bind(2, mail.envelope_from)
+            .bind(3, join_lines(mail.recipients));
         outbox->bind(4, core::to_unix(now)).bind(5, core::to_unix(now));
         if (auto s = outbox->run(); !s) return s;
         outbox_row = impl_->db.last_insert_id();
@@ -61,9 +73,12 @@ Result<std::int64_t> Store::queue_outbound(const OutboundMail& mail, core::Times
 
 Result<std::vector<OutboxItem>> Store::due_outbox(core::Timestamp now, int limit) {
     auto stmt = impl_->db.prepare(
-        "SELECT o.id, o.message_id, m.case_id, m.message_id, o.envelope_from, o.recipients, r.bytes, o.attempts "
-        "FROM outbox o JOIN messages m ON m.id = o.message_id JOIN raw_messages r ON r.message_id = m.id "
-        "WHERE o.state = 'queued' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?");
+        "SELECT o.id, o.message_id, m.case_id, m.message_id, o.envelope_from, o.recipients, "
+        "r.bytes, o.attempts "
+        "FROM outbox o JOIN messages m ON m.id = o.message_id JOIN raw_messages r ON r.message_id "
+        "= m.id "
+        "WHERE o.state = 'queued' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id "
+        "LIMIT ?");
     if (!stmt) return stmt.error();
     stmt->bind(1, core::to_unix(now)).bind(2, std::int64_t{limit});
     std::vector<OutboxItem> out;
@@ -89,35 +104,49 @@ Result<std::vector<OutboxItem>> Store::due_outbox(core::Timestamp now, int limit
 }
 
 Status Store::mark_sent(std::int64_t outbox_row_id, core::Timestamp now) {
-    auto stmt = impl_->db.prepare(
-        "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '' "
-        "WHERE id = ? AND state = 'queued'");
-    if (!stmt) return stmt.error();
-    stmt->bind(1, core::to_unix(now)).bind(2, outbox_row_id);
-    return stmt->run();
+    // A transaction of its own (as autocommit would be), so that commits() counts it.
+    return transaction([&]() -> Status {
+        auto stmt = impl_->db.prepare(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
+            "last_error = '' WHERE id = ? AND state = 'queued'");
+        if (!stmt) return stmt.error();
+        stmt->bind(1, core::to_unix(now)).bind(2, outbox_row_id);
+        return stmt->run();
+    });
 }
 
 Status Store::mark_retry(std::int64_t outbox_row_id, int attempts, core::Timestamp next_attempt,
                          const std::string& error) {
     auto stmt = impl_->db.prepare(
-        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'queued'");
+        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND "
+        "state = 'queued'");
     if (!stmt) return stmt.error();
-    stmt->bind(1, std::int64_t{attempts}).bind(2, core::to_unix(next_attempt)).bind(3, error).bind(4, outbox_row_id);
+    stmt->bind(1, std::int64_t{attempts})
+        .bind(2, core::to_unix(next_attempt))
+        .bind(3, error)
+        .bind(4, outbox_row_id);
     return stmt->run();
 }
 
-Status Store::mark_failed(std::int64_t outbox_row_id, int attempts, const std::string& error, core::Timestamp now) {
+Status Store::mark_failed(std::int64_t outbox_row_id, int attempts, const std::string& error,
+                          core::Timestamp now) {
     auto stmt = impl_->db.prepare(
-        "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ?, sent_at = ? WHERE id = ? AND state = 'queued'");
+        "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ?, sent_at = ? WHERE id = "
+        "? AND state = 'queued'");
     if (!stmt) return stmt.error();
-    stmt->bind(1, std::int64_t{attempts}).bind(2, error).bind(3, core::to_unix(now)).bind(4, outbox_row_id);
+    stmt->bind(1, std::int64_t{attempts})
+        .bind(2, error)
+        .bind(3, core::to_unix(now))
+        .bind(4, outbox_row_id);
     return stmt->run();
 }
 
 Result<std::int64_t> Store::outbox_count(OutboxState state) {
     auto stmt = impl_->db.prepare("SELECT count(*) FROM outbox WHERE state = ?");
     if (!stmt) return stmt.error();
-    stmt->bind(1, state == OutboxState::queued ? "queued" : state == OutboxState::sent ? "sent" : "failed");
+    stmt->bind(1, state == OutboxState::queued ? "queued"
+                  : state == OutboxState::sent ? "sent"
+                                               : "failed");
     auto row = stmt->step();
     if (!row) return row.error();
     return stmt->column_int(0);
@@ -125,8 +154,10 @@ Result<std::int64_t> Store::outbox_count(OutboxState state) {
 
 Result<std::optional<core::Timestamp>> Store::next_scheduled_work(core::Timestamp now) {
     auto stmt = impl_->db.prepare(
-        "SELECT min(t) FROM (SELECT min(due_at) AS t FROM timers WHERE state = 'armed' AND due_at > ?1 "
-        "UNION ALL SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued' AND next_attempt_at > ?1)");
+        "SELECT min(t) FROM (SELECT min(due_at) AS t FROM timers WHERE state = 'armed' AND due_at "
+        "> ?1 "
+        "UNION ALL SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued' AND "
+        "next_attempt_at > ?1)");
     if (!stmt) return stmt.error();
     stmt->bind(1, core::to_unix(now));
     auto row = stmt->step();

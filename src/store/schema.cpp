@@ -313,8 +313,9 @@ core::Status migrate(sql::Connection& db, const std::string& path, int target) {
     if (!version) return version.error();
     if (*version > current_schema_version())
         return core::make_error(core::ErrorKind::config,
-                                path + ": the database has schema version " + std::to_string(*version) +
-                                    ", newer than this cvdbot knows (" + std::to_string(current_schema_version()) +
+                                path + ": the database has schema version " +
+                                    std::to_string(*version) + ", newer than this cvdbot knows (" +
+                                    std::to_string(current_schema_version()) +
                                     "); run a newer cvdbot or restore a backup");
     for (int next = *version + 1; next <= target; ++next) {
         if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s.error();
@@ -323,8 +324,8 @@ core::Status migrate(sql::Connection& db, const std::string& path, int target) {
         if (s) s = db.exec("COMMIT");
         if (!s) {
             (void)db.exec("ROLLBACK");
-            return core::make_error(s.error().kind,
-                                    path + ": migration " + std::to_string(next) + " failed: " + s.error().message);
+            return core::make_error(s.error().kind, path + ": migration " + std::to_string(next) +
+                                                        " failed: " + s.error().message);
         }
     }
     return {};
@@ -332,11 +333,14 @@ core::Status migrate(sql::Connection& db, const std::string& path, int target) {
 
 }  // namespace
 
-int current_schema_version() { return static_cast<int>(kMigrations.size()); }
+int current_schema_version() {
+    return static_cast<int>(kMigrations.size());
+}
 
 core::Status migrate_database_to(const std::string& path, int version) {
     if (version < 1 || version > current_schema_version())
-        return core::make_error(core::ErrorKind::invalid_input, "no schema version " + std::to_string(version));
+        return core::make_error(core::ErrorKind::invalid_input,
+                                "no schema version " + std::to_string(version));
     auto db = sql::Connection::open(path);
     if (!db) return db.error();
     return migrate(*db, path, version);
@@ -354,8 +358,10 @@ Store::~Store() = default;
 core::Result<Store> Store::open(const std::string& path) {
     auto db = sql::Connection::open(path);
     if (!db) return db.error();
-    for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"}) {
-        if (auto s = db->exec(pragma); !s) return core::make_error(s.error().kind, path + ": " + s.error().message);
+    for (const char* pragma :
+         {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"}) {
+        if (auto s = db->exec(pragma); !s)
+            return core::make_error(s.error().kind, path + ": " + s.error().message);
     }
     if (auto s = migrate(*db, path, current_schema_version()); !s) return s.error();
     auto impl = std::make_unique<Impl>();
@@ -367,6 +373,7 @@ core::Status Store::transaction(const std::function<core::Status()>& body) {
     // Nested calls join the outer transaction.
     if (impl_->transaction_depth > 0) return body();
     if (auto s = impl_->db.exec("BEGIN IMMEDIATE"); !s) return s;
+    const std::int64_t changes_before = impl_->db.total_changes();
     ++impl_->transaction_depth;
     core::Status result;
     try {
@@ -378,8 +385,14 @@ core::Status Store::transaction(const std::function<core::Status()>& body) {
     }
     --impl_->transaction_depth;
     if (result) result = impl_->db.exec("COMMIT");
+    // One that changed nothing wrote nothing to the disk: not counted.
+    if (result && impl_->db.total_changes() != changes_before) ++impl_->commits;
     if (!result) (void)impl_->db.exec("ROLLBACK");
     return result;
+}
+
+std::uint64_t Store::commits() const {
+    return impl_->commits;
 }
 
 core::Status Store::savepoint(const std::function<core::Status()>& body) {

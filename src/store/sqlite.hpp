@@ -18,7 +18,7 @@ namespace cvd::store::sql {
 core::Error error_from(sqlite3* db, int code, std::string_view what);
 
 class Statement {
-public:
+  public:
     Statement() = default;
     Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
     Statement(Statement&& other) noexcept;
@@ -43,7 +43,7 @@ public:
     std::string column_blob(int index) const;
     bool column_is_null(int index) const;
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     sqlite3_stmt* stmt_ = nullptr;
 };
@@ -65,7 +65,7 @@ core::Status read_all(Statement& stmt, RowFn&& row_fn) {
 }
 
 class Connection {
-public:
+  public:
     Connection() = default;
     explicit Connection(sqlite3* db) : db_(db) {}
     Connection(Connection&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
@@ -89,9 +89,11 @@ public:
                                         std::size_t size);
     std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
     int changes() const { return sqlite3_changes(db_); }
+    // Rows changed since the connection was opened.
+    std::int64_t total_changes() const { return sqlite3_total_changes64(db_); }
     sqlite3* raw() const { return db_; }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
 };
 

@@ -4,6 +4,7 @@ reports delivered after the flood are acknowledged long before the flood is work
 flooder gets at most [limits] replies_per_sender replies, and every message is processed once."""
 
 import os
+import re
 import sqlite3
 import time
 import unittest
@@ -16,30 +17,35 @@ OTHERS = ["discoverer2", "operator", "vendor"]
 PER_SENDER = 10  # rules/workflow.toml [limits] replies_per_sender
 
 
+def deliver_into_maildir(count):
+    """`count` away notices from one address, written straight into the bot's Maildir (as an LDA
+    would), then indexed by Dovecot. Returns how many messages the mailbox holds."""
+    maildir = os.path.join(STACK["MAILSTACK_DIR"], "mail", "bot", "Maildir")
+    owner = os.stat(maildir)
+    tmp, new = os.path.join(maildir, "tmp"), os.path.join(maildir, "new")
+    os.makedirs(tmp, exist_ok=True)
+    stamp = int(time.time())
+    for i in range(count):
+        raw = (f"From: Away Robot <{addr('discoverer')}>\r\nTo: {addr('bot')}\r\n"
+               f"Subject: Re: your message {i}\r\nMessage-ID: {make_msgid(domain=DOMAIN)}\r\n"
+               f"Date: Thu, 26 Nov 2026 10:00:00 +0900\r\n\r\nI am away until Monday ({i}).\r\n").encode()
+        name = f"{stamp}.M{i:06d}P{os.getpid()}.flood,S={len(raw)}"
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(raw)
+        os.chown(path, owner.st_uid, owner.st_gid)
+        os.rename(path, os.path.join(new, name))
+    conn = imap("bot")  # SELECT makes Dovecot give them UIDs now, before others arrive
+    try:
+        typ, data = conn.uid("SEARCH", None, "ALL")
+        return len(data[0].split())
+    finally:
+        conn.logout()
+
+
 class Flood(DaemonTestCase):
     def deliver_flood(self):
-        """Written straight into the bot's Maildir (as an LDA would), then indexed by Dovecot."""
-        maildir = os.path.join(STACK["MAILSTACK_DIR"], "mail", "bot", "Maildir")
-        owner = os.stat(maildir)
-        tmp, new = os.path.join(maildir, "tmp"), os.path.join(maildir, "new")
-        os.makedirs(tmp, exist_ok=True)
-        stamp = int(time.time())
-        for i in range(FLOOD):
-            raw = (f"From: Away Robot <{addr('discoverer')}>\r\nTo: {addr('bot')}\r\n"
-                   f"Subject: Re: your message {i}\r\nMessage-ID: {make_msgid(domain=DOMAIN)}\r\n"
-                   f"Date: Thu, 26 Nov 2026 10:00:00 +0900\r\n\r\nI am away until Monday ({i}).\r\n").encode()
-            name = f"{stamp}.M{i:06d}P{os.getpid()}.flood,S={len(raw)}"
-            path = os.path.join(tmp, name)
-            with open(path, "wb") as f:
-                f.write(raw)
-            os.chown(path, owner.st_uid, owner.st_gid)
-            os.rename(path, os.path.join(new, name))
-        conn = imap("bot")  # SELECT makes Dovecot give them UIDs now, before the others arrive
-        try:
-            typ, data = conn.uid("SEARCH", None, "ALL")
-            return len(data[0].split())
-        finally:
-            conn.logout()
+        return deliver_into_maildir(FLOOD)
 
     def test_a_flood_from_one_address_neither_starves_others_nor_fills_the_outbox(self):
         started = time.monotonic()
@@ -87,6 +93,32 @@ class Flood(DaemonTestCase):
             self.assertIn(len(fetch_all(user)), (1, 2))  # the acknowledgment (and a missing-fields list)
         self.assertGreaterEqual(self.query("SELECT count(*) FROM audit_log WHERE action = 'reply_suppressed'")[0][0],
                                 FLOOD - PER_SENDER)
+
+
+class GroupCommit(DaemonTestCase):
+    """Catching up, fetched messages are stored with one commit per fetched batch and processed
+    with one commit per group, not two disk syncs per message (issue #9)."""
+
+    MESSAGES = 64
+
+    def test_a_backlog_costs_far_fewer_commits_than_messages(self):
+        self.assertEqual(deliver_into_maildir(self.MESSAGES), self.MESSAGES)
+        self.start()
+        wait_for(lambda: self.query("SELECT count(*) FROM messages WHERE direction = 'inbound' "
+                                    "AND status = 'processed'")[0][0] == self.MESSAGES or None,
+                 300, "every message processed")
+        wait_for(lambda: self.query("SELECT count(*) FROM outbox WHERE state = 'queued'")[0][0] == 0 or None,
+                 120, "the outbox drained")
+        self.stop()
+        cycles = re.findall(r"cycle: fetched (\d+), processed (\d+), .*?sent (\d+), .*?commits (\d+)", self.log())
+        self.assertTrue(cycles, self.log())
+        fetched, processed, sent, commits = (sum(int(c[i]) for c in cycles) for i in range(4))
+        self.assertEqual((fetched, processed), (self.MESSAGES, self.MESSAGES))
+        # Each reply sent is recorded by a commit of its own (a crash must not send it twice);
+        # storing and processing 64 messages took 128 commits before grouping.
+        print(f"\n{self.MESSAGES} messages, {sent} replies sent: {commits} commits in {len(cycles)} cycle(s)")
+        self.assertLess(commits - sent, self.MESSAGES // 2, self.log())
+        self.assertEqual(self.query("SELECT count(*) FROM cases")[0][0], self.MESSAGES)
 
 
 if __name__ == "__main__":
