@@ -363,7 +363,7 @@ Status Daemon::run_forever() {
                 "cycle stopped, not fetching until it succeeds (unprocessed mail stays on the "
                 "server): {}; retrying in {} s",
                 core::describe(report.error()), config_.poll_interval.count());
-        } else if (report->fetched || report->sent || report->send_deferred ||
+        } else if (report->fetched || report->processed || report->sent || report->send_deferred ||
                    report->send_failed || report->timers_fired) {
             spdlog::info(
                 "cycle: fetched {}, processed {}, timers {}, sent {}, deferred {}, failed {}, "

@@ -104,9 +104,14 @@ class GroupCommit(DaemonTestCase):
     def test_a_backlog_costs_far_fewer_commits_than_messages(self):
         self.assertEqual(deliver_into_maildir(self.MESSAGES), self.MESSAGES)
         self.start()
-        wait_for(lambda: self.query("SELECT count(*) FROM messages WHERE direction = 'inbound' "
-                                    "AND status = 'processed'")[0][0] == self.MESSAGES or None,
-                 300, "every message processed")
+
+        def all_processed():
+            try:
+                return self.query("SELECT count(*) FROM messages WHERE direction = 'inbound' "
+                                  "AND status = 'processed'")[0][0] == self.MESSAGES or None
+            except sqlite3.OperationalError:  # the daemon is still creating the database
+                return None
+        wait_for(all_processed, 300, "every message processed")
         wait_for(lambda: self.query("SELECT count(*) FROM outbox WHERE state = 'queued'")[0][0] == 0 or None,
                  120, "the outbox drained")
         self.stop()
