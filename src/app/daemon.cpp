@@ -37,7 +37,7 @@ Daemon::Daemon(Config config, rules::RuleSet rules, render::TemplateSet template
       stop_requested_(stop_requested),
       imap_(net::ImapSettings{config_.imap.url, config_.imap.user, config_.imap.password,
                               config_.imap.mailbox}),
-      smtp_(net::SmtpSettings{config_.smtp.url, config_.smtp.user, config_.smtp.password}),
+      smtp_(smtp_settings()),
       idle_(config_.imap.idle ? std::make_unique<net::ImapIdle>(
                                     net::ImapSettings{config_.imap.url, config_.imap.user,
                                                       config_.imap.password, config_.imap.mailbox},
@@ -74,7 +74,12 @@ core::Result<CycleReport> Daemon::cycle() {
     // Confidential mail held for a key goes out as soon as the key is there.
     auto released = engine_.release_held(clock_.now());
     if (!released) return released.error();
-    if (auto s = drain_outbox(report); !s) return s.error();
+    if (sender_) {
+        if (auto s = record_send_failures(report); !s) return s.error();
+        sender_->wake();
+    } else if (auto s = drain_outbox(report); !s) {
+        return s.error();
+    }
     report.commits = store_.commits() - commits_before;
     return report;
 }
@@ -225,6 +230,8 @@ Status Daemon::process_pending(CycleReport& report) {
                 return {};
             });
             if (!group) return group;
+            // The group's replies are committed: they can go out while the next is processed.
+            if (sender_) sender_->wake();
             for (std::size_t i = 0; i < done; ++i) pending_senders_.erase(order[next + i]);
             report.processed += static_cast<int>(done);
             next += done;
@@ -267,6 +274,10 @@ Status Daemon::mark_on_server() {
     });
 }
 
+net::SmtpSettings Daemon::smtp_settings() const {
+    return net::SmtpSettings{config_.smtp.url, config_.smtp.user, config_.smtp.password};
+}
+
 bool Daemon::to_a_coordinator(const std::vector<std::string>& recipients) const {
     for (const auto& r : recipients)
         if (std::find(config_.coordinators.begin(), config_.coordinators.end(),
@@ -292,47 +303,62 @@ Status Daemon::drain_outbox(CycleReport& report) {
                 spdlog::info("sent <{}> to {}", item.message_id, item.recipients.front());
                 continue;
             }
-            const auto& error = sent.error();
-            if (error.kind == core::ErrorKind::rejected || attempts >= rules_.outbox.max_attempts) {
-                const auto failed = store_.transaction([&]() -> Status {
-                    if (auto s =
-                            store_.mark_failed(item.row_id, attempts, error.message, clock_.now());
-                        !s)
-                        return s;
-                    const auto what = "<" + item.message_id + "> to " + item.recipients.front() +
-                                      " after " + std::to_string(attempts) +
-                                      " attempt(s): " + error.message;
-                    if (auto s = store_.audit({0, item.case_row_id, clock_.now(), "bot",
-                                               "delivery_failed", what, item.message_row_id});
-                        !s)
-                        return s;
-                    // A coordinator must act (another contact, "unreachable"); a notice that
-                    // itself fails is not reported again, so a refusing coordinator cannot loop.
-                    if (!item.case_row_id || to_a_coordinator(item.recipients)) return {};
-                    if (auto s = engine_.tell_coordinators(
-                            *item.case_row_id, "delivery failed: " + what, clock_.now());
-                        !s)
-                        return s;
-                    // Refused for good (not merely retried too often): the rules may count it.
-                    if (error.kind != core::ErrorKind::rejected) return {};
-                    return engine_.delivery_refused(*item.case_row_id, item.recipients,
-                                                    clock_.now());
-                });
-                if (!failed) return failed;
-                ++report.send_failed;
-                spdlog::error("giving up on <{}>: {}", item.message_id, error.message);
-                continue;
-            }
-            const auto delay = rules::retry_delay(rules_.outbox, attempts);
-            if (auto s = store_.mark_retry(item.row_id, attempts, now + delay, error.message); !s)
-                return s;
-            ++report.send_deferred;
-            spdlog::warn("SMTP {}: {}; <{}> stays queued, retry in {} s", config_.smtp.url,
-                         error.message, item.message_id, delay.count());
-            // The server is not taking mail now: leave the rest for the next cycle.
-            return {};
+            if (auto s = record_send_failure(item, sent.error(), report); !s) return s;
+            if (sent.error().kind != core::ErrorKind::rejected &&
+                attempts < rules_.outbox.max_attempts)
+                return {};  // the server is not taking mail now: the rest waits for the next cycle
         }
     }
+}
+
+// A send that failed: retried later, or given up on (audited, coordinators told, and a
+// refusal counted by the rules).
+Status Daemon::record_send_failure(const store::OutboxItem& item, const core::Error& error,
+                                   CycleReport& report) {
+    const int attempts = item.attempts + 1;
+    if (error.kind == core::ErrorKind::rejected || attempts >= rules_.outbox.max_attempts) {
+        const auto failed = store_.transaction([&]() -> Status {
+            if (auto s = store_.mark_failed(item.row_id, attempts, error.message, clock_.now()); !s)
+                return s;
+            const auto what = "<" + item.message_id + "> to " + item.recipients.front() +
+                              " after " + std::to_string(attempts) +
+                              " attempt(s): " + error.message;
+            if (auto s = store_.audit({0, item.case_row_id, clock_.now(), "bot", "delivery_failed",
+                                       what, item.message_row_id});
+                !s)
+                return s;
+            // A coordinator must act (another contact, "unreachable"); a notice that itself
+            // fails is not reported again, so a refusing coordinator cannot loop.
+            if (!item.case_row_id || to_a_coordinator(item.recipients)) return {};
+            if (auto s = engine_.tell_coordinators(*item.case_row_id, "delivery failed: " + what,
+                                                   clock_.now());
+                !s)
+                return s;
+            // Refused for good (not merely retried too often): the rules may count it.
+            if (error.kind != core::ErrorKind::rejected) return {};
+            return engine_.delivery_refused(*item.case_row_id, item.recipients, clock_.now());
+        });
+        if (!failed) return failed;
+        ++report.send_failed;
+        spdlog::error("giving up on <{}>: {}", item.message_id, error.message);
+        return {};
+    }
+    const auto delay = rules::retry_delay(rules_.outbox, attempts);
+    if (auto s = store_.mark_retry(item.row_id, attempts, clock_.now() + delay, error.message); !s)
+        return s;
+    ++report.send_deferred;
+    spdlog::warn("SMTP {}: {}; <{}> stays queued, retry in {} s", config_.smtp.url, error.message,
+                 item.message_id, delay.count());
+    return {};
+}
+
+// What the background sender could not send, recorded here where the case engine lives.
+Status Daemon::record_send_failures(CycleReport& report) {
+    for (const auto& failure : sender_->take_failures()) {
+        if (auto s = record_send_failure(failure.item, failure.error, report); !s) return s;
+        sender_->settled(failure.item.row_id);
+    }
+    return {};
 }
 
 Status Daemon::reload() {
@@ -353,6 +379,12 @@ Status Daemon::reload() {
 Status Daemon::run_forever() {
     spdlog::info("cvdbot running: {} mailbox {}, {}polling every {} s", config_.imap.url,
                  config_.imap.mailbox, idle_ ? "IMAP IDLE, " : "", config_.poll_interval.count());
+    // Replies go out on a thread of their own while mail is processed; without a second
+    // database connection they are sent at the end of each cycle instead.
+    if (auto sender = OutboxSender::start(config_.database.string(), smtp_settings(), clock_))
+        sender_ = std::move(*sender);
+    else
+        spdlog::warn("sending at the end of each cycle: {}", core::describe(sender.error()));
     while (!stop_requested_) {
         if (reload_requested_ && reload_requested_->exchange(false)) (void)reload();
         auto report = cycle();
@@ -373,6 +405,14 @@ Status Daemon::run_forever() {
         }
         // A backlog is worked off without waiting; only a daemon with nothing to do waits.
         if (!report || !report->backlog) wait_for_work();
+    }
+    if (sender_) {
+        sender_->stop();
+        // Failures of the last sends are recorded now rather than retried blindly on restart.
+        CycleReport last;
+        if (auto s = record_send_failures(last); !s)
+            spdlog::error("recording the last failed sends: {}", core::describe(s.error()));
+        sender_.reset();
     }
     spdlog::info("cvdbot stopping");
     return {};

@@ -20,6 +20,7 @@
 #include "cvdbot/store/store.hpp"
 #include "intake.hpp"
 #include "live_set.hpp"
+#include "outbox_sender.hpp"
 
 namespace cvd::app {
 
@@ -68,6 +69,10 @@ class Daemon {
                                                             CycleReport& report);
     core::Status mark_on_server();
     core::Status drain_outbox(CycleReport& report);
+    core::Status record_send_failure(const store::OutboxItem& item, const core::Error& error,
+                                     CycleReport& report);
+    core::Status record_send_failures(CycleReport& report);
+    net::SmtpSettings smtp_settings() const;
     bool to_a_coordinator(const std::vector<std::string>& recipients) const;
     void wait_for_work();
     void sleep_for(std::chrono::milliseconds duration);
@@ -94,6 +99,8 @@ class Daemon {
     std::unordered_map<std::int64_t, std::string> handed_over_;
     std::uint64_t handed_over_bytes_ = 0;
     std::atomic<bool>* reload_requested_ = nullptr;
+    // Sends the outbox beside the cycle while run_forever() runs; null: cycle() sends.
+    std::unique_ptr<OutboxSender> sender_;
 };
 
 }  // namespace cvd::app

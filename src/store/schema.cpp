@@ -373,6 +373,19 @@ core::Status Store::transaction(const std::function<core::Status()>& body) {
     // Nested calls join the outer transaction.
     if (impl_->transaction_depth > 0) return body();
     if (auto s = impl_->db.exec("BEGIN IMMEDIATE"); !s) return s;
+    return run_begun(body);
+}
+
+core::Result<bool> Store::try_transaction(const std::function<core::Status()>& body) {
+    if (impl_->transaction_depth > 0)
+        return core::make_error(core::ErrorKind::internal, "try_transaction inside a transaction");
+    auto begun = impl_->db.try_begin_immediate();
+    if (!begun || !*begun) return begun;
+    if (auto s = run_begun(body); !s) return s.error();
+    return true;
+}
+
+core::Status Store::run_begun(const std::function<core::Status()>& body) {
     const std::int64_t changes_before = impl_->db.total_changes();
     ++impl_->transaction_depth;
     core::Status result;

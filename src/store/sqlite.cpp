@@ -103,7 +103,7 @@ core::Result<Connection> Connection::open(const std::string& path) {
     Connection connection(db);
     if (rc != SQLITE_OK) return error_from(db, rc, "cannot open database " + path);
     sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, 5000);
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
     return connection;
 }
 
@@ -124,6 +124,16 @@ core::Status Connection::exec(std::string_view sql) {
         return error;
     }
     return {};
+}
+
+core::Result<bool> Connection::try_begin_immediate() {
+    // No busy wait for this BEGIN: another writer holding the lock is an answer, not an error.
+    sqlite3_busy_timeout(db_, 0);
+    const int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    if ((rc & 0xff) == SQLITE_BUSY) return false;
+    if (rc != SQLITE_OK) return error_from(db_, rc, "database command failed");
+    return true;
 }
 
 namespace {

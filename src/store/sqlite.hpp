@@ -64,6 +64,9 @@ core::Status read_all(Statement& stmt, RowFn&& row_fn) {
     }
 }
 
+// How long a statement waits for another connection's write lock before failing.
+constexpr int kBusyTimeoutMs = 5000;
+
 class Connection {
   public:
     Connection() = default;
@@ -78,6 +81,8 @@ class Connection {
 
     core::Result<Statement> prepare(std::string_view sql);
     core::Status exec(std::string_view sql);  // several statements, no parameters
+    // BEGIN IMMEDIATE unless another connection holds the write lock (then false at once).
+    core::Result<bool> try_begin_immediate();
 
     // Large blobs without a second copy in memory (binding one, or reading it as a column,
     // makes sqlite hold a copy of its own). write_blob fills a blob of the right size that

@@ -17,16 +17,18 @@ OTHERS = ["discoverer2", "operator", "vendor"]
 PER_SENDER = 10  # rules/workflow.toml [limits] replies_per_sender
 
 
-def deliver_into_maildir(count):
-    """`count` away notices from one address, written straight into the bot's Maildir (as an LDA
-    would), then indexed by Dovecot. Returns how many messages the mailbox holds."""
+def deliver_into_maildir(count, distinct_senders=False):
+    """`count` away notices from one address (or from discoverer+N, N = 0..count-1), written
+    straight into the bot's Maildir (as an LDA would), then indexed by Dovecot. Returns how many
+    messages the mailbox holds."""
     maildir = os.path.join(STACK["MAILSTACK_DIR"], "mail", "bot", "Maildir")
     owner = os.stat(maildir)
     tmp, new = os.path.join(maildir, "tmp"), os.path.join(maildir, "new")
     os.makedirs(tmp, exist_ok=True)
     stamp = int(time.time())
     for i in range(count):
-        raw = (f"From: Away Robot <{addr('discoverer')}>\r\nTo: {addr('bot')}\r\n"
+        sender = addr(f"discoverer+{i}" if distinct_senders else "discoverer")
+        raw = (f"From: Away Robot <{sender}>\r\nTo: {addr('bot')}\r\n"
                f"Subject: Re: your message {i}\r\nMessage-ID: {make_msgid(domain=DOMAIN)}\r\n"
                f"Date: Thu, 26 Nov 2026 10:00:00 +0900\r\n\r\nI am away until Monday ({i}).\r\n").encode()
         name = f"{stamp}.M{i:06d}P{os.getpid()}.flood,S={len(raw)}"
@@ -124,6 +126,39 @@ class GroupCommit(DaemonTestCase):
         print(f"\n{self.MESSAGES} messages, {sent} replies sent: {commits} commits in {len(cycles)} cycle(s)")
         self.assertLess(commits - sent, self.MESSAGES // 2, self.log())
         self.assertEqual(self.query("SELECT count(*) FROM cases")[0][0], self.MESSAGES)
+
+
+
+class BackgroundSending(DaemonTestCase):
+    """Replies go out while a backlog is still being processed, not after it: the outbox is
+    sent on a thread of its own, woken by every group commit (issue #9)."""
+
+    MESSAGES = 200
+
+    def test_replies_go_out_while_the_backlog_is_processed_and_each_is_recorded_once(self):
+        self.assertEqual(deliver_into_maildir(self.MESSAGES, distinct_senders=True), self.MESSAGES)
+        self.start()
+
+        def outbox(state):
+            try:
+                return self.query(f"SELECT count(*) FROM outbox WHERE state = '{state}'")[0][0]
+            except sqlite3.OperationalError:  # the daemon is still creating the database
+                return 0
+        wait_for(lambda: outbox("sent") >= self.MESSAGES or None, 300, "a reply to every sender sent")
+        self.stop()
+        log = self.log()
+        processed = [m.start() for m in re.finditer(r" info message \d+ from discoverer\+", log)]
+        sent = [m.start() for m in re.finditer(r" info sent <", log)]
+        self.assertEqual(len(processed), self.MESSAGES, log[-3000:])
+        self.assertEqual(len(sent), self.MESSAGES, log[-3000:])
+        # Sent at the end of the cycle, the first reply would follow the last message processed.
+        self.assertLess(sent[0], processed[-1], "no reply went out before the backlog was done")
+        overlapped = sum(1 for position in sent if position < processed[-1])
+        print(f"\n{overlapped} of {len(sent)} replies sent while the backlog was processed")
+        self.assertEqual((outbox("sent"), outbox("queued"), outbox("failed")), (self.MESSAGES, 0, 0))
+        # One SMTP transaction per reply: every recipient got exactly one.
+        recipients = self.query("SELECT recipients FROM outbox")
+        self.assertEqual(len({r[0] for r in recipients}), self.MESSAGES)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,12 @@ class Storage(DaemonTestCase):
         self.start()
         # One report first, so the database and its WAL exist before the disk fills.
         send(report(subject="Before the disk filled", sender="discoverer"))
-        wait_for(lambda: os.path.exists(self.db_path) and self.inbound() == 1, 30, "the first report processed")
+        def first_processed():
+            try:
+                return os.path.exists(self.db_path) and self.inbound() == 1
+            except sqlite3.OperationalError:  # the file is there before its tables are
+                return False
+        wait_for(first_processed, 30, "the first report processed")
         wait_count("discoverer", 1)
         self.clear_user("discoverer")
 

@@ -169,6 +169,54 @@ TEST_CASE("Transactions roll back as a whole") {
     CHECK(s.create_case("CVD", kNow, "")->id.number == 1);
 }
 
+TEST_CASE("try_transaction answers at once while another connection writes, and commits otherwise") {
+    TempDb db;
+    auto daemon = open_store(db);
+    auto sender = open_store(db);  // the outbox sender's own connection
+    bool ran = false;
+    const auto started = std::chrono::steady_clock::now();
+    REQUIRE(daemon
+                .transaction([&]() -> core::Status {
+                    REQUIRE(daemon.create_case("CVD", kNow, "").ok());
+                    auto tried = sender.try_transaction([&]() -> core::Status {
+                        ran = true;
+                        return {};
+                    });
+                    REQUIRE(tried.ok());
+                    CHECK_FALSE(*tried);
+                    return {};
+                })
+                .ok());
+    CHECK_FALSE(ran);
+    // Not the 5 s a busy wait would take.
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+    const auto commits = sender.commits();
+    auto tried = sender.try_transaction([&]() -> core::Status {
+        ran = true;
+        auto opened = sender.create_case("CVD", kNow, "");
+        if (!opened) return opened.error();
+        return {};
+    });
+    REQUIRE(tried.ok());
+    CHECK(*tried);
+    CHECK(ran);
+    CHECK(sender.commits() == commits + 1);
+    CHECK(daemon.list_cases()->size() == 2);
+    // A failing body rolls back and is an error, not "busy".
+    auto failed = sender.try_transaction([&]() -> core::Status {
+        REQUIRE(sender.create_case("CVD", kNow, "").ok());
+        return core::make_error(core::ErrorKind::internal, "abort");
+    });
+    CHECK_FALSE(failed.ok());
+    CHECK(daemon.list_cases()->size() == 2);
+    // Inside a transaction of its own connection it is a bug, said as an error.
+    REQUIRE(sender.transaction([&]() -> core::Status {
+                   CHECK_FALSE(sender.try_transaction([] { return core::Status{}; }).ok());
+                   return {};
+               })
+                .ok());
+}
+
 TEST_CASE("The audit log is append-only and merged into the timeline") {
     TempDb db;
     auto s = open_store(db);

@@ -43,6 +43,9 @@ class Store {
     // Runs `body` in one IMMEDIATE transaction: committed if it returns ok, rolled back
     // otherwise (and on exceptions).
     core::Status transaction(const std::function<core::Status()>& body);
+    // transaction(), unless another connection holds the write lock: then false at once,
+    // without waiting and without running `body`.
+    core::Result<bool> try_transaction(const std::function<core::Status()>& body);
     // Transactions that changed rows, committed since the store was opened: each costs a disk
     // sync, so this is what the daemon's log reports to show its writes are grouped.
     std::uint64_t commits() const;
@@ -196,6 +199,8 @@ class Store {
     core::Result<std::string> integrity_check();
 
   private:
+    core::Status run_begun(const std::function<core::Status()>& body);
+
     friend class VendorDirectory;
     struct Impl;
     explicit Store(std::unique_ptr<Impl> impl);

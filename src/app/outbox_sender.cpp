@@ -1,0 +1,170 @@
+#include "outbox_sender.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace cvd::app {
+
+namespace {
+// Rows read per query: a few hundred kB of replies at most.
+constexpr int kDueBatch = 50;
+// Without a wake-up (the daemon wakes this after every commit), a look every so often.
+constexpr auto kIdleLook = std::chrono::seconds(1);
+}  // namespace
+
+core::Result<std::unique_ptr<OutboxSender>> OutboxSender::start(const std::string& database,
+                                                                net::SmtpSettings smtp,
+                                                                const core::Clock& clock) {
+    auto store = store::Store::open(database);
+    if (!store) return store.error();
+    return std::unique_ptr<OutboxSender>(
+        new OutboxSender(std::move(*store), std::move(smtp), clock));
+}
+
+OutboxSender::OutboxSender(store::Store store, net::SmtpSettings smtp, const core::Clock& clock)
+    : store_(std::move(store)), smtp_(std::move(smtp)), clock_(clock), thread_([this] { run(); }) {}
+
+OutboxSender::~OutboxSender() {
+    stop();
+}
+
+void OutboxSender::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    woken_cv_.notify_one();
+}
+
+std::vector<SendFailure> OutboxSender::take_failures() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(failures_, {});
+}
+
+void OutboxSender::settled(std::int64_t outbox_row_id) {
+    std::lock_guard lock(mutex_);
+    handed_back_.erase(outbox_row_id);
+}
+
+void OutboxSender::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    woken_cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+}
+
+bool OutboxSender::held_back(std::int64_t outbox_row_id) {
+    if (std::find(unrecorded_.begin(), unrecorded_.end(), outbox_row_id) != unrecorded_.end())
+        return true;
+    std::lock_guard lock(mutex_);
+    return handed_back_.count(outbox_row_id) != 0;
+}
+
+void OutboxSender::run() {
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            woken_cv_.wait_for(lock, kIdleLook, [&] { return woken_ || stopping_; });
+            if (stopping_) break;
+            woken_ = false;
+        }
+        sent_in_pass_ = 0;
+        commits_before_pass_ = store_.commits();
+        send_due();
+        if (sent_in_pass_ > 0)
+            spdlog::info("outbox: sent {}, recorded in {} commit(s)", sent_in_pass_,
+                         store_.commits() - commits_before_pass_);
+    }
+    // What went out is recorded before the daemon ends; if even that fails, it goes out again
+    // on the next start.
+    if (!record_sent(true))
+        spdlog::error(
+            "outbox: {} sent message(s) could not be recorded as sent; they will be "
+            "sent again on the next start",
+            unrecorded_.size());
+}
+
+void OutboxSender::send_due() {
+    // Replies sent but not recorded (the disk was full, say) are recorded before any more go.
+    if (!record_sent(true)) return;
+    for (;;) {
+        if (unrecorded_.size() >= kMaxUnrecorded && !record_sent(true)) return;
+        auto due = store_.due_outbox(clock_.now(), kDueBatch);
+        if (!due) {
+            spdlog::error("outbox: reading what is due failed: {}; trying again later",
+                          core::describe(due.error()));
+            return;
+        }
+        std::vector<store::OutboxItem> todo;
+        for (auto& item : *due)
+            if (!held_back(item.row_id)) todo.push_back(std::move(item));
+        if (todo.empty()) {
+            (void)record_sent(true);
+            return;
+        }
+        for (auto& item : todo) {
+            {
+                std::lock_guard lock(mutex_);
+                if (stopping_) return;
+            }
+            auto sent =
+                smtp_.send(net::SmtpEnvelope{item.envelope_from, item.recipients}, item.raw);
+            if (sent) {
+                unrecorded_.push_back(item.row_id);
+                ++sent_in_pass_;
+                spdlog::info("sent <{}> to {}", item.message_id, item.recipients.front());
+                // Recorded now if the lock is free; else after the next send, or waiting once
+                // too many are unrecorded.
+                if (!record_sent(unrecorded_.size() >= kMaxUnrecorded)) return;
+                continue;
+            }
+            item.raw.clear();
+            {
+                std::lock_guard lock(mutex_);
+                handed_back_.insert(item.row_id);
+                failures_.push_back({std::move(item), sent.error()});
+            }
+            // The server may not be taking mail now: the rest waits for the next wake-up,
+            // which comes after the daemon has recorded this failure.
+            (void)record_sent(true);
+            return;
+        }
+    }
+}
+
+bool OutboxSender::record_sent(bool wait) {
+    if (unrecorded_.empty()) return true;
+    const auto now = clock_.now();
+    const auto mark_all = [&]() -> core::Status {
+        for (const auto row : unrecorded_)
+            if (auto s = store_.mark_sent(row, now); !s) return s;
+        return {};
+    };
+    if (wait) {
+        if (auto s = store_.transaction(mark_all); !s) {
+            spdlog::error(
+                "outbox: recording {} sent message(s) failed: {}; not sending more "
+                "until it succeeds",
+                unrecorded_.size(), core::describe(s.error()));
+            return false;
+        }
+    } else {
+        auto recorded = store_.try_transaction(mark_all);
+        if (!recorded) {
+            spdlog::error(
+                "outbox: recording {} sent message(s) failed: {}; not sending more "
+                "until it succeeds",
+                unrecorded_.size(), core::describe(recorded.error()));
+            return false;
+        }
+        if (!*recorded) return true;  // the daemon holds the lock: later
+    }
+    unrecorded_.clear();
+    return true;
+}
+
+}  // namespace cvd::app
