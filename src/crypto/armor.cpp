@@ -162,6 +162,53 @@ std::vector<int> binary_tags(std::string_view data, std::size_t max_packets) {
     return tags;
 }
 
+// The first body byte of the packet at the start of `data`, if its header is complete.
+std::optional<unsigned char> first_body_byte(std::string_view data) {
+    if (data.empty() || (static_cast<unsigned char>(data[0]) & 0x80) == 0) return std::nullopt;
+    const auto b = static_cast<unsigned char>(data[0]);
+    std::size_t header = 0;
+    if (b & 0x40) {  // new format: one, two or five length octets (or one partial)
+        if (data.size() < 2) return std::nullopt;
+        const auto o1 = static_cast<unsigned char>(data[1]);
+        header = o1 < 192 ? 2 : o1 < 224 ? 3 : o1 == 255 ? 6 : 2;
+    } else {
+        const int type = b & 0x03;
+        header = type == 3 ? 1 : 1 + (type == 0 ? 1 : type == 1 ? 2 : 4);
+    }
+    if (data.size() <= header) return std::nullopt;
+    return static_cast<unsigned char>(data[header]);
+}
+
+// Random bytes (a capture, an image) start with what reads as a packet header about one time
+// in five; the version or format octet every real packet of that kind starts with rules most
+// of them out (RFC 4880 §5; v5/v6 from RFC 9580).
+bool plausible_first_packet(std::string_view data, int tag) {
+    const auto first = first_body_byte(data);
+    if (!first) return false;
+    const unsigned v = *first;
+    switch (tag) {
+        case 1:  // public-key encrypted session key
+            return v == 3 || v == 6;
+        case 2:  // signature
+            return v == 3 || v == 4 || v == 5 || v == 6;
+        case 3:  // symmetric-key encrypted session key
+            return v == 4 || v == 5 || v == 6;
+        case 4:  // one-pass signature
+            return v == 3 || v == 6;
+        case 5:  // secret key
+        case 6:  // public key
+            return v == 3 || v == 4 || v == 5 || v == 6;
+        case 8:  // compressed: the algorithm
+            return v <= 3;
+        case 11:  // literal: the format
+            return v == 'b' || v == 't' || v == 'u' || v == 'l' || v == '1' || v == 'm';
+        case 18:  // integrity-protected encrypted data
+            return v == 1 || v == 2;
+        default:  // 9, data encrypted without integrity protection: gpg refuses it anyway
+            return false;
+    }
+}
+
 std::string_view skip_space(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
@@ -234,13 +281,12 @@ PgpKind classify(std::string_view bytes) {
         return armor_label(s.substr(0, eol), "BEGIN");
     }
     const auto tags = binary_tags(bytes, 2);
-    if (tags.empty()) return PgpKind::none;
+    if (tags.empty() || !plausible_first_packet(bytes, tags.front())) return PgpKind::none;
     switch (tags.front()) {
         case 1:   // public-key encrypted session key
         case 3:   // symmetric-key encrypted session key
         case 4:   // one-pass signature
         case 8:   // compressed data
-        case 9:   // symmetrically encrypted data
         case 11:  // literal data
         case 18:  // integrity-protected encrypted data
             return PgpKind::message;

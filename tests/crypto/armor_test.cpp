@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "cvdbot/crypto/autocrypt.hpp"
 
@@ -77,6 +78,29 @@ TEST_CASE("classify armored and binary data") {
     CHECK(classify(std::string("\xC2\x01\x04\xCB\x01\x62", 6)) == PgpKind::message);
     // Old-format header, tag 6, one length byte.
     CHECK(classify(std::string("\x98\x01\x04", 3)) == PgpKind::public_key);
+}
+
+TEST_CASE("random bytes are rarely taken for OpenPGP data (a capture is not decoded whole)") {
+    // About one random first byte in five reads as a message, signature or key packet header;
+    // the version or format octet after the header rules nearly all of those out.
+    std::mt19937 random(20261126);
+    int taken = 0;
+    constexpr int kSamples = 20000;
+    for (int i = 0; i < kSamples; ++i) {
+        std::string bytes(64, '\0');
+        for (auto& c : bytes) c = static_cast<char>(random() & 0xFF);
+        if (classify(bytes) != PgpKind::none) ++taken;
+    }
+    INFO(taken << " of " << kSamples << " random buffers classified as OpenPGP data");
+    CHECK(taken < kSamples / 200);  // under 0.5 %; ~17 % by the packet tag alone
+    // What real packets start with still counts; bad version octets do not.
+    CHECK(classify(std::string("\xC1\x02\x07\x04", 4)) == PgpKind::none);
+    CHECK(classify(std::string("\xD2\x02\x01\x00", 4)) == PgpKind::message);  // SEIPD v1
+    CHECK(classify(std::string("\xD2\x02\x09\x00", 4)) == PgpKind::none);
+    CHECK(classify(std::string("\xA3\x78", 2)) == PgpKind::none);     // compressed, algorithm 120
+    CHECK(classify(std::string("\xA3\x01", 2)) == PgpKind::message);  // compressed, ZIP
+    CHECK(classify(std::string("\xA4\x02\x55\x55", 4)) == PgpKind::none);      // SED, no MDC
+    CHECK(classify(std::string("\xCB\x03\x78\x00\x00", 5)) == PgpKind::none);  // literal 'x'
 }
 
 TEST_CASE("packet walk: partial lengths, truncation, secret packets anywhere") {
