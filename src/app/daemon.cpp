@@ -81,6 +81,11 @@ core::Result<CycleReport> Daemon::cycle() {
         return s.error();
     }
     report.commits = store_.commits() - commits_before;
+    if (decrypt_ahead_) {
+        const auto counts = decrypt_ahead_->counts();
+        report.decrypted_ahead = counts.used - decrypted_ahead_before_;
+        decrypted_ahead_before_ = counts.used;
+    }
     return report;
 }
 
@@ -130,6 +135,7 @@ Status Daemon::fetch_and_process(CycleReport& report) {
                 auto row = store_message(message.uid, message.raw, report);
                 if (!row) return row.error();
                 if (*row) {
+                    if (decrypt_ahead_) decrypt_ahead_->offer(message.raw);
                     handed_over_bytes_ += message.raw.size();
                     handed_over_.emplace(**row, std::move(message.raw));
                 }
@@ -379,6 +385,13 @@ Status Daemon::reload() {
 Status Daemon::run_forever() {
     spdlog::info("cvdbot running: {} mailbox {}, {}polling every {} s", config_.imap.url,
                  config_.imap.mailbox, idle_ ? "IMAP IDLE, " : "", config_.poll_interval.count());
+    // gpg opens encrypted mail on a thread of its own, ahead of processing.
+    if (auto ahead = DecryptAhead::start(keyring_.settings())) {
+        decrypt_ahead_ = std::move(*ahead);
+        keyring_.use_precomputed(decrypt_ahead_);
+    } else {
+        spdlog::warn("decrypting as each message is processed: {}", core::describe(ahead.error()));
+    }
     // Replies go out on a thread of their own while mail is processed; without a second
     // database connection they are sent at the end of each cycle instead.
     if (auto sender = OutboxSender::start(config_.database.string(), smtp_settings(), clock_))
@@ -399,9 +412,10 @@ Status Daemon::run_forever() {
                    report->send_failed || report->timers_fired) {
             spdlog::info(
                 "cycle: fetched {}, processed {}, timers {}, sent {}, deferred {}, failed {}, "
-                "commits {}",
+                "commits {}, decrypted ahead {}",
                 report->fetched, report->processed, report->timers_fired, report->sent,
-                report->send_deferred, report->send_failed, report->commits);
+                report->send_deferred, report->send_failed, report->commits,
+                report->decrypted_ahead);
         }
         // A backlog is worked off without waiting; only a daemon with nothing to do waits.
         if (!report || !report->backlog) wait_for_work();
@@ -413,6 +427,11 @@ Status Daemon::run_forever() {
         if (auto s = record_send_failures(last); !s)
             spdlog::error("recording the last failed sends: {}", core::describe(s.error()));
         sender_.reset();
+    }
+    if (decrypt_ahead_) {
+        keyring_.use_precomputed(nullptr);
+        decrypt_ahead_->stop();
+        decrypt_ahead_.reset();
     }
     spdlog::info("cvdbot stopping");
     return {};

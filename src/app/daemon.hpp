@@ -18,6 +18,7 @@
 #include "cvdbot/render/template_set.hpp"
 #include "cvdbot/rules/rule_set.hpp"
 #include "cvdbot/store/store.hpp"
+#include "decrypt_ahead.hpp"
 #include "intake.hpp"
 #include "live_set.hpp"
 #include "outbox_sender.hpp"
@@ -33,6 +34,7 @@ struct CycleReport {
     int send_failed = 0;
     int timers_fired = 0;
     std::uint64_t commits = 0;  // database transactions committed (each a disk sync)
+    int decrypted_ahead = 0;    // decryptions processing took from the DecryptAhead thread
     bool imap_ok = true;
     bool backlog = false;  // stored mail left for the next pass (a flood's share was used up)
 };
@@ -101,6 +103,9 @@ class Daemon {
     std::atomic<bool>* reload_requested_ = nullptr;
     // Sends the outbox beside the cycle while run_forever() runs; null: cycle() sends.
     std::unique_ptr<OutboxSender> sender_;
+    // Decrypts fetched PGP/MIME mail ahead of processing while run_forever() runs.
+    std::shared_ptr<DecryptAhead> decrypt_ahead_;
+    int decrypted_ahead_before_ = 0;
 };
 
 }  // namespace cvd::app

@@ -280,4 +280,11 @@ core::Result<OpenedMessage> open_pgp(mail::Message parsed, std::string_view raw,
     return second;
 }
 
+std::optional<std::string> pgp_mime_ciphertext(std::string_view raw) {
+    const pgp::Entity entity = pgp::split_entity(raw);
+    const pgp::ContentType ct = pgp::content_type_of(entity.header);
+    if (ct.type != "multipart/encrypted") return std::nullopt;
+    return detail::encrypted_payload(entity, ct);
+}
+
 }  // namespace cvd::app

@@ -12,6 +12,7 @@
 // the real subject inside, only the case tag outside), or signed only; with an Autocrypt
 // header offering the bot's key.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +85,10 @@ struct OpenOptions {
 // (a message with a large attachment is then never copied).
 core::Result<OpenedMessage> open_pgp(mail::Message parsed, std::string_view raw,
                                      crypto::Keyring& keyring, const OpenOptions& options = {});
+
+// The ciphertext of a PGP/MIME encrypted message (top-level multipart/encrypted, its second
+// part transfer-decoded), as open_pgp hands it to Keyring::decrypt; nullopt for any other.
+std::optional<std::string> pgp_mime_ciphertext(std::string_view raw);
 
 struct PgpComposeOptions {
     // Recipients' primary key fingerprints (chosen by crypto::choose_encryption_key). Empty:

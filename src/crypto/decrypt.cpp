@@ -92,6 +92,8 @@ std::string not_for_us_problem(const Keyring& keyring, const std::vector<std::st
 }  // namespace
 
 Result<Decryption> Keyring::decrypt(std::string_view ciphertext) const {
+    if (precomputed_)
+        if (auto ahead = precomputed_->take(ciphertext)) return std::move(*ahead);
     Decryption d;
     if (classify(ciphertext) == PgpKind::none) {
         d.status = DecryptStatus::corrupt;

@@ -4,7 +4,9 @@ import base64
 import email
 import email.policy
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -15,7 +17,8 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import make_msgid
 
-from mailtest import (DOMAIN, CvdbotTestCase, addr, messages, send_raw, text_of, wait_count)
+from mailtest import (DOMAIN, CvdbotTestCase, DaemonTestCase, addr, messages, send_raw, text_of, wait_count,
+                      wait_for)
 
 
 class Gpg:
@@ -211,6 +214,71 @@ class OpenPgp(CvdbotTestCase):
         self.assertEqual(len(keys), 1)
         imported = self.discoverer.run("--import", data=keys[0].get_payload(decode=True))
         self.assertIn(self.bot_fpr.encode(), imported.stderr)
+
+
+class DecryptingAhead(DaemonTestCase):
+    """Catching up, the daemon decrypts PGP/MIME mail on a second thread ahead of processing
+    (issue #9), and never uses a decryption made before a key change that matters to it."""
+
+    COUNT = 10
+
+    def setUp(self):
+        super().setUp()
+        self.discoverer = Gpg("discoverer")
+        self.discoverer.run("--import", data=self.cvdbot("key", "export-bot").stdout.encode())
+        self.bot_fpr = [l for l in self.discoverer.run("--with-colons", "--list-keys", addr("bot")).stdout.decode()
+                        .splitlines() if l.startswith("fpr:")][0].split(":")[9]
+
+    def tearDown(self):
+        self.discoverer.close()
+        super().tearDown()
+
+    def deliver(self, autocrypt_on_first=False):
+        keydata = base64.b64encode(self.discoverer.export()).decode()
+        for i in range(self.COUNT):
+            inner = MIMEText(f"Report {i}: SQL injection in Example Shop 2.0, parameter id.\n", "plain", "utf-8")
+            headers = {"Autocrypt": f"addr={addr('discoverer')}; keydata={keydata}"} if autocrypt_on_first and i == 0 \
+                else None
+            msg = pgp_mime_encrypted("discoverer", self.bot_fpr, self.discoverer, inner, f"report {i}",
+                                     extra_headers=headers)
+            send_raw(msg.as_bytes(), addr("discoverer"), [addr("bot")])
+        wait_count("bot", self.COUNT)
+
+    def run_until_processed(self):
+        self.start()
+
+        def processed():
+            try:
+                return self.query("SELECT count(*) FROM messages WHERE direction = 'inbound' "
+                                  "AND status = 'processed'")[0][0] == self.COUNT or None
+            except sqlite3.OperationalError:  # the daemon is still creating the database
+                return None
+        wait_for(processed, 120, "every report processed")
+        self.stop()
+        rows = self.db("SELECT crypto, signer_fingerprint FROM messages WHERE direction = 'inbound' ORDER BY id")
+        self.assertEqual(len(rows), self.COUNT)
+        for crypto, signer in rows:
+            self.assertIn("decrypted", crypto)
+            self.assertIn("signature good", crypto)
+            self.assertEqual(signer, self.discoverer.fpr)
+        return sum(int(n) for n in re.findall(r"decrypted ahead (\d+)", self.log()))
+
+    def test_a_backlog_of_encrypted_reports_is_decrypted_ahead_of_processing(self):
+        key = os.path.join(self.work, "discoverer.asc")
+        with open(key, "wb") as f:
+            f.write(self.discoverer.run("--armor", "--export", self.discoverer.fpr).stdout)
+        self.cvdbot("key", "import", key, "--for", addr("discoverer"))
+        self.deliver()
+        ahead = self.run_until_processed()
+        print(f"\n{ahead} of {self.COUNT} decryptions made ahead of processing")
+        self.assertGreaterEqual(ahead, self.COUNT // 2, self.log()[-4000:])
+
+    def test_a_key_learned_from_the_first_message_counts_for_the_signatures_of_the_next(self):
+        # Decrypted ahead before the first report's Autocrypt key was imported, the later ones
+        # would say "no public key": those decryptions must be made again.
+        self.deliver(autocrypt_on_first=True)
+        ahead = self.run_until_processed()
+        print(f"\n{ahead} of {self.COUNT} decryptions made ahead of processing, the first key learned")
 
 
 if __name__ == "__main__":

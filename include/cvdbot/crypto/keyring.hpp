@@ -54,6 +54,15 @@ struct EncryptOptions {
     bool encrypt_to_self = true;  // also to the bot's signing key, so the archive stays readable
 };
 
+// Decryptions made ahead of time (another thread, another Keyring on the same home):
+// Keyring::decrypt answers from here when there is one for exactly these bytes, made with
+// the keyring as it is now.
+class PrecomputedDecryptions {
+  public:
+    virtual ~PrecomputedDecryptions() = default;
+    virtual std::optional<Decryption> take(std::string_view ciphertext) = 0;
+};
+
 class Keyring {
   public:
     // Checks the settings, creates the home directory, reads the passphrase file and finds
@@ -90,6 +99,10 @@ class Keyring {
     // --- messages (decrypt.cpp, encrypt.cpp)
     // Decrypts armored or binary OpenPGP data and checks any signature inside it.
     core::Result<Decryption> decrypt(std::string_view ciphertext) const;
+    // decrypt() asks `source` first (null: nobody).
+    void use_precomputed(std::shared_ptr<PrecomputedDecryptions> source) {
+        precomputed_ = std::move(source);
+    }
     // A detached signature over `signed_data` (PGP/MIME signed: the exact bytes of the first
     // part, with CRLF line ends).
     core::Result<Verification> verify_detached(std::string_view signed_data,
@@ -115,6 +128,7 @@ class Keyring {
     std::shared_ptr<detail::KeyCache> cache_;
     std::shared_ptr<detail::ContextPool> pool_;
     std::shared_ptr<detail::AgentSigner> agent_;
+    std::shared_ptr<PrecomputedDecryptions> precomputed_;
 };
 
 // Hex digits only, upper case; "0x" prefix and spaces removed. Empty when not hex.

@@ -1,0 +1,120 @@
+#include "decrypt_ahead.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "cvdbot/core/hash.hpp"
+#include "pgp_open.hpp"
+
+namespace cvd::app {
+
+core::Result<std::shared_ptr<DecryptAhead>> DecryptAhead::start(
+    const crypto::KeyringSettings& settings) {
+    auto keyring = crypto::Keyring::open(settings);
+    if (!keyring) return keyring.error();
+    return std::shared_ptr<DecryptAhead>(new DecryptAhead(std::move(*keyring)));
+}
+
+DecryptAhead::DecryptAhead(crypto::Keyring keyring)
+    : keyring_(std::move(keyring)),
+      home_(keyring_.settings().gnupg_home),
+      thread_([this] { run(); }) {}
+
+DecryptAhead::~DecryptAhead() {
+    stop();
+}
+
+void DecryptAhead::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+DecryptAhead::Stamp DecryptAhead::stamp() const {
+    Stamp s;
+    std::error_code ec;
+    for (const char* name : {"pubring.kbx", "pubring.gpg"}) {
+        const auto path = home_ / name;
+        if (!std::filesystem::exists(path, ec)) continue;
+        s.pubring = std::filesystem::last_write_time(path, ec);
+        s.pubring_size = std::filesystem::file_size(path, ec);
+        break;
+    }
+    s.secrets = std::filesystem::last_write_time(home_ / "private-keys-v1.d", ec);
+    s.trustdb = std::filesystem::last_write_time(home_ / "trustdb.gpg", ec);
+    return s;
+}
+
+void DecryptAhead::offer(std::string_view raw) {
+    if (raw.size() > kMaxMessageBytes) return;
+    auto ciphertext = pgp_mime_ciphertext(raw);
+    if (!ciphertext) return;
+    std::string hash = core::sha256_hex(*ciphertext);
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || queue_.size() >= kMaxKept) return;
+        // Answers nobody took (the message went another way) must not pile up.
+        if (done_.size() >= kMaxKept) done_.clear();
+        queue_.emplace_back(std::move(hash), std::move(*ciphertext));
+    }
+    changed_.notify_all();
+}
+
+std::optional<crypto::Decryption> DecryptAhead::take(std::string_view ciphertext) {
+    const std::string hash = core::sha256_hex(ciphertext);
+    std::unique_lock lock(mutex_);
+    // Reached first: gpg is not started twice on the same bytes.
+    queue_.erase(std::remove_if(queue_.begin(), queue_.end(),
+                                [&](const auto& job) { return job.first == hash; }),
+                 queue_.end());
+    changed_.wait(lock, [&] { return in_flight_ != hash; });
+    auto found = done_.find(hash);
+    if (found == done_.end()) return std::nullopt;
+    Done done = std::move(found->second);
+    done_.erase(found);
+    lock.unlock();
+    if (!(done.stamp == stamp())) {
+        std::lock_guard again(mutex_);
+        ++counts_.stale;
+        return std::nullopt;
+    }
+    std::lock_guard again(mutex_);
+    ++counts_.used;
+    return std::move(done.decryption);
+}
+
+DecryptAhead::Counts DecryptAhead::counts() {
+    std::lock_guard lock(mutex_);
+    return counts_;
+}
+
+void DecryptAhead::run() {
+    for (;;) {
+        std::pair<std::string, std::string> job;
+        {
+            std::unique_lock lock(mutex_);
+            changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            job = std::move(queue_.front());
+            queue_.pop_front();
+            in_flight_ = job.first;
+        }
+        // Stamped before: a key change during the run makes the answer stale, never wrong.
+        const Stamp before = stamp();
+        auto decrypted = keyring_.decrypt(job.second);
+        {
+            std::lock_guard lock(mutex_);
+            in_flight_.clear();
+            ++counts_.decrypted;
+            // An error (agent gone, say) is the daemon's to meet and report: not kept.
+            if (decrypted) done_[job.first] = Done{before, std::move(*decrypted)};
+        }
+        changed_.notify_all();
+    }
+}
+
+}  // namespace cvd::app

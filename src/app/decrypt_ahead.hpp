@@ -1,0 +1,85 @@
+#pragma once
+// Decrypts PGP/MIME messages on a thread of its own before the daemon reaches them: catching
+// up, gpg opens the next message while the daemon parses, files and answers this one. Each
+// decryption is one gpg run (15-45 ms), the largest cost of an encrypted report.
+//
+// The daemon offers every stored message it will process soon; its Keyring then takes the
+// decryption from here (use_precomputed) instead of running gpg again. An answer is used
+// only if the keyring's files are as they were when it was made: a key imported by an
+// earlier message must count for the signature check of a later one. A message the daemon
+// reaches first is dropped from the queue (or waited for, if gpg is already on it).
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "cvdbot/core/result.hpp"
+#include "cvdbot/crypto/keyring.hpp"
+
+namespace cvd::app {
+
+class DecryptAhead : public crypto::PrecomputedDecryptions {
+  public:
+    // At most this many decryptions are queued or kept: a few groups' worth.
+    static constexpr std::size_t kMaxKept = 64;
+    // Larger messages are left to the daemon: the copy would cost memory the target forbids.
+    static constexpr std::size_t kMaxMessageBytes = 1u << 20;
+
+    // Opens a Keyring of its own on the same home and starts the thread.
+    static core::Result<std::shared_ptr<DecryptAhead>> start(const crypto::KeyringSettings&);
+    ~DecryptAhead() override;
+    DecryptAhead(const DecryptAhead&) = delete;
+    DecryptAhead& operator=(const DecryptAhead&) = delete;
+
+    // A stored message the daemon will process soon; only PGP/MIME encrypted ones are taken.
+    void offer(std::string_view raw);
+    std::optional<crypto::Decryption> take(std::string_view ciphertext) override;
+    void stop();
+
+    struct Counts {
+        int decrypted = 0;  // gpg runs made here
+        int used = 0;       // answers the daemon took
+        int stale = 0;      // made before a key change: the daemon decrypted again
+    };
+    Counts counts();
+
+  private:
+    explicit DecryptAhead(crypto::Keyring keyring);
+    void run();
+
+    // What decides a decryption's outcome besides the bytes: the keyring's files.
+    struct Stamp {
+        std::filesystem::file_time_type pubring{}, secrets{}, trustdb{};
+        std::uintmax_t pubring_size = 0;
+        bool operator==(const Stamp&) const = default;
+    };
+    Stamp stamp() const;
+
+    struct Done {
+        Stamp stamp;
+        crypto::Decryption decryption;
+    };
+
+    crypto::Keyring keyring_;
+    std::filesystem::path home_;
+
+    std::mutex mutex_;  // guards what follows
+    std::condition_variable changed_;
+    bool stopping_ = false;
+    std::deque<std::pair<std::string, std::string>> queue_;  // content hash, ciphertext
+    std::string in_flight_;                                  // hash gpg is working on
+    std::map<std::string, Done> done_;                       // by content hash
+    Counts counts_;
+
+    std::thread thread_;  // last: started when everything above exists
+};
+
+}  // namespace cvd::app

@@ -1,0 +1,93 @@
+// DecryptAhead: PGP/MIME mail decrypted on a thread of its own, its answers taken by the
+// daemon's Keyring; never an answer made before a key change.
+
+#include "decrypt_ahead.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "pgp_open.hpp"
+#include "pgp_world.hpp"
+
+using namespace cvd;
+using test::Party;
+using test::PgpWorld;
+
+namespace {
+
+std::string encrypted_mail(const Party& from, const std::string& ciphertext) {
+    return "From: <" + from.address +
+           ">\r\nTo: <bot@example.test>\r\nSubject: report\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\";\r\n"
+           " boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: application/pgp-encrypted\r\n\r\n"
+           "Version: 1\r\n\r\n--b1\r\nContent-Type: application/octet-stream\r\n\r\n" +
+           ciphertext + "\r\n--b1--\r\n";
+}
+
+void wait_decrypted(app::DecryptAhead& ahead, int count) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (ahead.counts().decrypted < count && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(ahead.counts().decrypted == count);
+}
+
+// The daemon's keyring asks DecryptAhead first while this lives.
+struct Precomputed {
+    crypto::Keyring& keyring;
+    Precomputed(crypto::Keyring& k, std::shared_ptr<app::DecryptAhead> ahead) : keyring(k) {
+        keyring.use_precomputed(std::move(ahead));
+    }
+    ~Precomputed() { keyring.use_precomputed(nullptr); }
+};
+
+}  // namespace
+
+TEST_CASE("decrypt ahead: an answer made before the signer's key came is not used") {
+    auto& w = PgpWorld::get();
+    const Party late = test::make_party("late", "Late Signer");
+    late.gpg({"--import"}, w.bot_public);
+    auto started = app::DecryptAhead::start(w.bot.settings());
+    REQUIRE(started);
+    auto ahead = *started;
+    Precomputed use(w.bot, ahead);
+
+    const std::string first = encrypted_mail(late, late.encrypt_to(w.bot_fingerprint, "one", true));
+    ahead->offer(first);
+    wait_decrypted(*ahead, 1);
+    // The signer's key arrives now, as an earlier message's Autocrypt header would bring it.
+    REQUIRE(w.bot.import_keys(late.gpg({"--armor", "--export", late.fingerprint}, "")).ok());
+    auto payload = app::pgp_mime_ciphertext(first);
+    REQUIRE(payload);
+    auto opened = w.bot.decrypt(*payload);
+    REQUIRE(opened);
+    CHECK(opened->plaintext == "one");
+    REQUIRE(opened->signatures.size() == 1);
+    CHECK(opened->signatures[0].status == crypto::SignatureStatus::good);
+    CHECK(ahead->counts().stale == 1);
+    CHECK(ahead->counts().used == 0);
+
+    // With the keyring unchanged, the next answer is taken as made: no gpg run of its own.
+    const std::string second =
+        encrypted_mail(late, late.encrypt_to(w.bot_fingerprint, "two", true));
+    ahead->offer(second);
+    wait_decrypted(*ahead, 2);
+    opened = w.bot.decrypt(*app::pgp_mime_ciphertext(second));
+    REQUIRE(opened);
+    CHECK(opened->plaintext == "two");
+    CHECK(opened->signatures.at(0).status == crypto::SignatureStatus::good);
+    CHECK(ahead->counts().used == 1);
+
+    // Plain mail and mail too large to copy are not taken; what was never offered is
+    // decrypted by the daemon's keyring itself.
+    ahead->offer("From: <a@example.test>\r\nSubject: plain\r\n\r\nhello\r\n");
+    ahead->offer(encrypted_mail(late, std::string(app::DecryptAhead::kMaxMessageBytes, 'x')));
+    const std::string third =
+        encrypted_mail(late, late.encrypt_to(w.bot_fingerprint, "three", true));
+    opened = w.bot.decrypt(*app::pgp_mime_ciphertext(third));
+    REQUIRE(opened);
+    CHECK(opened->plaintext == "three");
+    ahead->stop();
+    CHECK(ahead->counts().decrypted == 2);
+    CHECK(ahead->counts().used == 1);
+}
