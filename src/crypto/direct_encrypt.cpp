@@ -42,8 +42,10 @@ struct Target {
 core::Result<Target> target_for(const Keyring& keyring, const KeyInfo& recipient) {
     if (recipient.encryption_key.size() != 40)
         return unusable("no v4 encryption key listed for " + recipient.fingerprint);
-    // Exported once and kept until the keyring changes (KeyCache).
-    auto exported = keyring.export_public_key(recipient.fingerprint, false);
+    // Exported once and kept until the keyring changes (KeyCache). Minimal: the key packets
+    // and self-signatures are all that is read, and the bot's own key is already exported so
+    // for its attachment.
+    auto exported = keyring.export_public_key(recipient.fingerprint, false, true);
     if (!exported) return exported.error();
     auto block = parse_public_key_block(*exported);
     if (!block) return unusable(block.error().message);
