@@ -42,6 +42,12 @@ struct Target {
 core::Result<Target> target_for(const Keyring& keyring, const KeyInfo& recipient) {
     if (recipient.encryption_key.size() != 40)
         return unusable("no v4 encryption key listed for " + recipient.fingerprint);
+    // Expired since the listing: gpg words the error.
+    if (recipient.encryption_key_expires &&
+        core::to_unix(*recipient.encryption_key_expires) <= std::time(nullptr))
+        return unusable("subkey " + recipient.encryption_key + " has just expired");
+    if (recipient.expires && core::to_unix(*recipient.expires) <= std::time(nullptr))
+        return unusable("key " + recipient.fingerprint + " has just expired");
     // Exported once and kept until the keyring changes (KeyCache). Minimal: the key packets
     // and self-signatures are all that is read, and the bot's own key is already exported so
     // for its attachment.

@@ -152,10 +152,14 @@ KeyInfo key_info(gpgme_key_t key) {
         } else if (static_cast<long>(sub->timestamp) > newest) {
             newest = static_cast<long>(sub->timestamp);
             info.encryption_key = normalize_fingerprint(sub->fpr);
+            info.encryption_key_expires.reset();
+            if (sub->expires > 0) info.encryption_key_expires = core::from_unix(sub->expires);
         }
     }
-    if (info.encryption_key.empty() && primary_encrypts && !info.subkey_fingerprints.empty())
+    if (info.encryption_key.empty() && primary_encrypts && !info.subkey_fingerprints.empty()) {
         info.encryption_key = info.subkey_fingerprints.front();
+        info.encryption_key_expires = info.expires;
+    }
     return info;
 }
 

@@ -5,6 +5,7 @@
 // (gpg's).
 
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -180,4 +181,35 @@ TEST_CASE("unusable recipients give the same errors through either path") {
     auto unknown = w.bot.encrypt("x", {w.discoverer().fingerprint, w.stranger().fingerprint});
     REQUIRE_FALSE(unknown.ok());
     CHECK(unknown.error().kind == cvd::core::ErrorKind::not_found);
+}
+
+TEST_CASE("of two encryption subkeys the newer one is used, as gpg would") {
+    Bot bot("denew");
+    GpgHome two("detwo");
+    const std::int64_t past = static_cast<std::int64_t>(std::time(nullptr)) - 3600;
+    const std::string fpr = two.generate("two <two@example.test>", "never",
+                                         {"--faked-system-time", std::to_string(past) + "!"});
+    two.gpg_ok({"--quick-add-key", fpr, "cv25519", "encr", "never"});
+    const std::string listing = two.gpg_ok({"--with-colons", "--list-keys", fpr});
+    const auto last_fpr = listing.rfind("\nfpr:::::::::");
+    const std::string newest = listing.substr(last_fpr + 13, 40);
+    REQUIRE(newest != fpr);
+    bot.meet(two, fpr);
+
+    EncryptOptions plain;
+    plain.sign = false;
+    plain.encrypt_to_self = false;
+    REQUIRE(bot.keyring.encrypt("warm-up", {fpr}, plain).ok());
+    const std::size_t before = bot.counter.runs().size();
+    auto message = bot.keyring.encrypt("to the newer subkey\n", {fpr}, plain);
+    REQUIRE(message.ok());
+    CHECK(bot.counter.runs().size() == before);
+    const std::string packets = two.gpg_ok({"--list-packets"}, *message);
+    INFO(packets);
+    CHECK(packets.find("keyid " + newest.substr(24)) != std::string::npos);
+    // gpg's own choice for the same key.
+    const std::string by_gpg =
+        two.gpg_ok({"--list-packets"}, two.gpg_ok({"--always-trust", "--encrypt", "-r", fpr}, "x"));
+    CHECK(by_gpg.find("keyid " + newest.substr(24)) != std::string::npos);
+    check_decrypts(two, *message, "to the newer subkey\n", "");
 }
