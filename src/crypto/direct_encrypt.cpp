@@ -63,8 +63,8 @@ core::Result<Target> target_for(const Keyring& keyring, const KeyInfo& recipient
         return unusable("subkey " + recipient.encryption_key + " is not in the export");
     const bool cv25519 = t.key->algo == pk_ecdh && t.key->curve_oid == cv25519_oid;
     if (!cv25519 && t.key->algo != pk_rsa)
-        return unusable("subkey " + recipient.encryption_key + " has algorithm " +
-                        std::to_string(t.key->algo) + " (only cv25519 and RSA are handled)");
+        return unusable("subkey " + recipient.encryption_key + " is neither cv25519 ECDH nor RSA " +
+                        "(algorithm " + std::to_string(t.key->algo) + ")");
     return t;
 }
 
@@ -115,18 +115,30 @@ core::Result<std::string> encrypt_direct(const Keyring& keyring, std::string_vie
         inner = std::move(*literal);
     }
 
-    const std::string session_key = random_bytes(cipher_key_size(cipher));
-    const std::string block = session_key_block(cipher, session_key);
+    std::string session_key = random_bytes(cipher_key_size(cipher));
+    std::string block = session_key_block(cipher, session_key);
     std::string message;
+    bool encrypted = true;
     for (const auto& t : targets) {
-        auto pkesk = t.key->algo == pk_rsa ? rsa_pkesk(*t.key, block)
-                                           : ecdh_pkesk(*t.key, block, random_bytes(32));
-        if (!pkesk) return unusable("libgcrypt could not encrypt the session key");
+        std::string ephemeral = t.key->algo == pk_rsa ? std::string() : random_bytes(32);
+        auto pkesk =
+            t.key->algo == pk_rsa ? rsa_pkesk(*t.key, block) : ecdh_pkesk(*t.key, block, ephemeral);
+        wipe(ephemeral);
+        if (!pkesk) {
+            encrypted = false;
+            break;
+        }
         message += *pkesk;
     }
-    std::string prefix(16, '\0');
-    gcry_create_nonce(prefix.data(), prefix.size());
-    auto data = seipd_packet(cipher, session_key, prefix, inner);
+    wipe(block);
+    std::optional<std::string> data;
+    if (encrypted) {
+        std::string prefix(16, '\0');
+        gcry_create_nonce(prefix.data(), prefix.size());
+        data = seipd_packet(cipher, session_key, prefix, inner);
+    }
+    wipe(session_key);
+    if (!encrypted) return unusable("libgcrypt could not encrypt the session key");
     if (!data) return unusable("libgcrypt could not encrypt the message");
     message += *data;
     return armor(PgpKind::message, message);

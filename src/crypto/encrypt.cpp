@@ -122,11 +122,11 @@ Result<std::string> Keyring::encrypt(std::string_view plaintext,
     if (!ctx) return ctx.error();
     gpgme_ctx_t c = ctx->get();
     // Built in process when every key allows it (no gpg run once the keys are cached); what
-    // that path cannot do is left to gpg, as for detached signatures (the reason is dropped:
-    // this module returns values and does not log).
-    if (auto made = encrypt_in_process(*this, c, plaintext, recipient_keys,
-                                       options.sign ? &*bot : nullptr, passphrase_))
-        return made;
+    // that path cannot do is left to gpg, as for detached signatures.
+    auto made = encrypt_in_process(*this, c, plaintext, recipient_keys,
+                                   options.sign ? &*bot : nullptr, passphrase_);
+    if (made) return made;
+    if (settings_.on_fallback) settings_.on_fallback(made.error().message);
     if (options.sign)
         if (auto s = add_signer(*this, c, *bot); !s) return s.error();
     auto in = detail::data_over(plaintext);
@@ -168,10 +168,10 @@ Result<DetachedSignature> Keyring::sign_detached(std::string_view data) const {
     auto key = signer_key(*this, c, *bot);
     if (!key) return key.error();
     // gpg-agent signs without a gpg process per signature. What it cannot do is left to gpg,
-    // which then also words the error (the reason from the agent path is dropped: this
-    // module returns values and does not log).
+    // which then also words the error.
     auto made = ContextAccess::agent(*this).sign(key->get(), data, passphrase_, std::time(nullptr));
     if (made) return made;
+    if (settings_.on_fallback) settings_.on_fallback(made.error().message);
     if (auto s = add_signer(*this, c, *bot); !s) return s.error();
     auto in = detail::data_over(data);
     if (!in) return in.error();

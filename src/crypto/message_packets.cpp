@@ -2,6 +2,7 @@
 
 #include <gcrypt.h>
 
+#include <cstring>
 #include <memory>
 
 namespace cvd::crypto::detail {
@@ -70,6 +71,10 @@ std::string pkesk_head(const KeyMaterial& key) {
 }
 
 }  // namespace
+
+void wipe(std::string& secret) {
+    explicit_bzero(secret.data(), secret.size());
+}
 
 std::optional<std::string> new_packet(int tag, std::string_view body) {
     const std::uint64_t n = body.size();
@@ -177,8 +182,12 @@ std::optional<std::string> ecdh_pkesk(const KeyMaterial& key, std::string_view s
     auto kw = open_cipher(key.kdf_cipher, GCRY_CIPHER_MODE_AESWRAP, mb->substr(0, kek_size));
     if (!kw) return std::nullopt;
     std::string wrapped(m.size() + 8, '\0');
-    if (gcry_cipher_encrypt(kw.get(), wrapped.data(), wrapped.size(), m.data(), m.size()) != 0)
-        return std::nullopt;
+    const bool wrapped_ok =
+        gcry_cipher_encrypt(kw.get(), wrapped.data(), wrapped.size(), m.data(), m.size()) == 0;
+    wipe(m);
+    wipe(*mb);
+    wipe(*shared);
+    if (!wrapped_ok) return std::nullopt;
 
     std::string body = pkesk_head(key);
     body += mpi("\x40" + *ephemeral);

@@ -16,6 +16,9 @@
 
 namespace cvd::crypto::detail {
 
+// Overwrites a secret (a session key, a key-encryption key) before its memory is freed.
+void wipe(std::string& secret);
+
 // A new-format packet (RFC 4880 §4.2.2): one-, two- or five-byte length. nullopt when the
 // body does not fit 32 bits.
 std::optional<std::string> new_packet(int tag, std::string_view body);

@@ -158,14 +158,22 @@ TEST_CASE("a recipient whose key the in-process path does not handle gets gpg's 
     const std::string fpr = listing.substr(listing.find("\nfpr:::::::::") + 13, 40);
     nist.gpg_ok({"--quick-add-key", fpr, "nistp256", "encr", "never"});
     bot.meet(nist, fpr);
-    REQUIRE(bot.keyring.encrypt("warm-up", {fpr}).ok());
+    // The keyring says why (the daemon logs it at debug level).
+    KeyringSettings settings = bot.keyring.settings();
+    std::vector<std::string> reasons;
+    settings.on_fallback = [&](const std::string& why) { reasons.push_back(why); };
+    auto keyring = Keyring::open(settings);
+    REQUIRE(keyring.ok());
+    REQUIRE(keyring->encrypt("warm-up", {fpr}).ok());
     const std::size_t before = bot.counter.runs().size();
-    auto message = bot.keyring.encrypt("to P-256\r\n", {fpr});
+    auto message = keyring->encrypt("to P-256\r\n", {fpr});
     REQUIRE(message.ok());
     INFO("gpg runs:\n" << bot.counter.listing());
     CHECK(bot.counter.runs().size() == before + 1);  // gpg encrypted it
     CHECK(bot.counter.signing_runs() == 2);
     check_decrypts(nist, *message, "to P-256\r\n", bot.key.fingerprint);
+    REQUIRE(reasons.size() == 2);
+    CHECK(reasons[1].find("is neither cv25519 ECDH nor RSA (algorithm 18)") != std::string::npos);
 }
 
 TEST_CASE("unusable recipients give the same errors through either path") {
