@@ -26,7 +26,7 @@ void print(const char* what, std::vector<double> ms) {
     std::sort(ms.begin(), ms.end());
     double sum = 0;
     for (double m : ms) sum += m;
-    std::printf("  %-34s median %6.2f ms  mean %6.2f ms  p90 %6.2f ms\n", what, ms[ms.size() / 2],
+    std::printf("  %-36s median %6.2f ms  mean %6.2f ms  p90 %6.2f ms\n", what, ms[ms.size() / 2],
                 sum / static_cast<double>(ms.size()), ms[ms.size() * 9 / 10]);
 }
 
