@@ -22,8 +22,8 @@ namespace {
 
 // A bot home with its key, gpg runs counted from the keyring's start.
 struct Bot {
-    explicit Bot(const std::string& tag)
-        : home(tag), keyring(cvd::test::open_keyring(home.path())) {
+    explicit Bot(const std::string& tag, const std::string& passphrase_file = {})
+        : home(tag), keyring(cvd::test::open_keyring(home.path(), passphrase_file)) {
         auto made = keyring.ensure_bot_key();
         REQUIRE(made.ok());
         key = *made;
@@ -220,4 +220,30 @@ TEST_CASE("of two encryption subkeys the newer one is used, as gpg would") {
         two.gpg_ok({"--list-packets"}, two.gpg_ok({"--always-trust", "--encrypt", "-r", fpr}, "x"));
     CHECK(by_gpg.find("keyid " + newest.substr(24)) != std::string::npos);
     check_decrypts(two, *message, "to the newer subkey\n", "");
+}
+
+TEST_CASE("a passphrase-protected bot key: the agent asks, a wrong passphrase is gpg's error") {
+    const std::string dir = cvd::test::make_temp_dir("depwf");
+    std::ofstream(dir + "/right") << "correct horse battery staple\n";
+    std::ofstream(dir + "/wrong") << "Tr0ub4dor&3\n";
+    Bot bot("depw", dir + "/right");
+    GpgHome reader("depwr");
+    const std::string fpr = reader.generate("r <r@example.test>");
+    bot.meet(reader, fpr);
+    bot.home.kill_agent();  // forget the cached passphrase: the agent must ask for it
+
+    auto message = bot.keyring.encrypt("protected\r\n", {fpr});
+    REQUIRE(message.ok());
+    INFO("gpg runs:\n" << bot.counter.listing());
+    CHECK(bot.counter.signing_runs() == 0);
+    check_decrypts(reader, *message, "protected\r\n", bot.key.fingerprint);
+
+    // Refused by the agent, then by gpg, which says what to fix.
+    bot.home.kill_agent();
+    auto wrong = cvd::test::open_keyring(bot.home.path(), dir + "/wrong");
+    auto failed = wrong.encrypt("x", {fpr});
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.error().kind == cvd::core::ErrorKind::config);
+    CHECK(bot.counter.signing_runs() == 1);
+    std::filesystem::remove_all(dir);
 }
