@@ -25,6 +25,8 @@ crypto::KeyringSettings keyring_settings(const Config& config) {
     s.passphrase_file = config.crypto.passphrase_file;
     s.key_validity_days = config.crypto.key_validity_days;
     s.bot_user_id = config.bot.name + " <" + config.bot.address + ">";
+    // Why a reply cost a gpg run (an unusual recipient key, no agent): worth a debug line.
+    s.on_fallback = [](const std::string& why) { spdlog::debug("crypto: {}", why); };
     return s;
 }
 

@@ -207,6 +207,17 @@ core::Result<std::string> AgentSigner::pksign(const std::string& keygrip, int ha
 core::Result<DetachedSignature> AgentSigner::sign(gpgme_key_t key, std::string_view data,
                                                   const std::string& passphrase,
                                                   std::int64_t created) {
+    auto made = sign_packet(key, data, passphrase, created);
+    if (!made) return made.error();
+    DetachedSignature out;
+    out.armored = armor(PgpKind::signature, made->packet);
+    out.micalg = micalg(made->hash_algo);
+    return out;
+}
+
+core::Result<SignaturePacket> AgentSigner::sign_packet(gpgme_key_t key, std::string_view data,
+                                                       const std::string& passphrase,
+                                                       std::int64_t created) {
     auto unusable = [](std::string why) {
         return make_error(ErrorKind::crypto, "not signing through gpg-agent: " + why);
     };
@@ -257,10 +268,11 @@ core::Result<DetachedSignature> AgentSigner::sign(gpgme_key_t key, std::string_v
     if (!sig_val) return sig_val.error();
     auto values = signature_values(*sig_val, algo);
     if (!values) return unusable("the agent's answer is not a signature");
-    DetachedSignature out;
-    out.armored =
-        armor(PgpKind::signature, signature_packet(hashed, *fingerprint, *digest, *values));
-    out.micalg = micalg(params.hash_algo);
+    SignaturePacket out;
+    out.packet = signature_packet(hashed, *fingerprint, *digest, *values);
+    out.pubkey_algo = algo;
+    out.hash_algo = hash;
+    out.issuer_fingerprint = std::move(*fingerprint);
     return out;
 }
 

@@ -19,8 +19,17 @@
 
 #include "cvdbot/core/result.hpp"
 #include "cvdbot/crypto/types.hpp"
+#include "signature_packet.hpp"
 
 namespace cvd::crypto::detail {
+
+// A binary signature packet and what a one-pass signature packet before it must name.
+struct SignaturePacket {
+    std::string packet;
+    PubkeyAlgo pubkey_algo = PubkeyAlgo::eddsa;
+    HashAlgo hash_algo = HashAlgo::sha256;
+    std::string issuer_fingerprint;  // 20 bytes
+};
 
 class AgentSigner {
   public:
@@ -35,6 +44,9 @@ class AgentSigner {
     // agent's loopback inquiry (empty: none configured, the inquiry is refused).
     core::Result<DetachedSignature> sign(gpgme_key_t key, std::string_view data,
                                          const std::string& passphrase, std::int64_t created);
+    // The same signature as a binary packet (for a signed and encrypted message).
+    core::Result<SignaturePacket> sign_packet(gpgme_key_t key, std::string_view data,
+                                              const std::string& passphrase, std::int64_t created);
 
   private:
     // The agent's answer to PKSIGN (a canonical S-expression); reconnects once. Locked.

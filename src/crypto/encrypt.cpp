@@ -6,6 +6,7 @@
 #include "agent_signer.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/crypto/keyring.hpp"
+#include "direct_encrypt.hpp"
 #include "gpgme_support.hpp"
 
 namespace cvd::crypto {
@@ -71,6 +72,17 @@ core::Error sign_error(const char* doing, gpgme_error_t err, const detail::Passp
     return detail::engine_error(doing, err);
 }
 
+Result<std::string> encrypt_in_process(const Keyring& keyring, gpgme_ctx_t ctx,
+                                       std::string_view plaintext,
+                                       const std::vector<KeyInfo>& recipients,
+                                       const KeyInfo* signer, const std::string& passphrase) {
+    if (signer == nullptr) return detail::encrypt_direct(keyring, plaintext, recipients, nullptr);
+    auto key = signer_key(keyring, ctx, *signer);
+    if (!key) return key.error();
+    detail::SignWith with{&ContextAccess::agent(keyring), key->get(), &passphrase};
+    return detail::encrypt_direct(keyring, plaintext, recipients, &with);
+}
+
 }  // namespace
 
 Result<std::string> Keyring::encrypt(std::string_view plaintext,
@@ -81,12 +93,14 @@ Result<std::string> Keyring::encrypt(std::string_view plaintext,
     auto keys = list_keys();
     if (!keys) return keys.error();
     std::vector<std::string> recipients;
+    std::vector<KeyInfo> recipient_keys;
     for (const auto& given : recipient_fingerprints) {
         std::string fpr = normalize_fingerprint(given);
         if (fpr.size() != 40 && fpr.size() != 64)
             return make_error(ErrorKind::invalid_input,
                               detail::quoted(given) + " is not a key fingerprint (40 hex digits)");
         if (auto s = check_recipient(*keys, fpr); !s) return s.error();
+        recipient_keys.push_back(*detail::find_in(*keys, fpr));
         recipients.push_back(std::move(fpr));
     }
     std::optional<KeyInfo> bot;
@@ -94,7 +108,10 @@ Result<std::string> Keyring::encrypt(std::string_view plaintext,
         auto key = signing_key();
         if (!key) return key.error();
         bot = std::move(*key);
-        if (options.encrypt_to_self) recipients.push_back(bot->fingerprint);
+        if (options.encrypt_to_self) {
+            recipients.push_back(bot->fingerprint);
+            recipient_keys.push_back(*bot);
+        }
     }
     // Fingerprints as a recipient string: no key objects (and no gpg run per recipient).
     std::string recpstring;
@@ -104,6 +121,12 @@ Result<std::string> Keyring::encrypt(std::string_view plaintext,
     auto ctx = ContextAccess::make(*this, &hook);
     if (!ctx) return ctx.error();
     gpgme_ctx_t c = ctx->get();
+    // Built in process when every key allows it (no gpg run once the keys are cached); what
+    // that path cannot do is left to gpg, as for detached signatures.
+    auto made = encrypt_in_process(*this, c, plaintext, recipient_keys,
+                                   options.sign ? &*bot : nullptr, passphrase_);
+    if (made) return made;
+    if (settings_.on_fallback) settings_.on_fallback(made.error().message);
     if (options.sign)
         if (auto s = add_signer(*this, c, *bot); !s) return s.error();
     auto in = detail::data_over(plaintext);
@@ -145,10 +168,10 @@ Result<DetachedSignature> Keyring::sign_detached(std::string_view data) const {
     auto key = signer_key(*this, c, *bot);
     if (!key) return key.error();
     // gpg-agent signs without a gpg process per signature. What it cannot do is left to gpg,
-    // which then also words the error (the reason from the agent path is dropped: this
-    // module returns values and does not log).
+    // which then also words the error.
     auto made = ContextAccess::agent(*this).sign(key->get(), data, passphrase_, std::time(nullptr));
     if (made) return made;
+    if (settings_.on_fallback) settings_.on_fallback(made.error().message);
     if (auto s = add_signer(*this, c, *bot); !s) return s.error();
     auto in = detail::data_over(data);
     if (!in) return in.error();

@@ -130,6 +130,10 @@ KeyInfo key_info(gpgme_key_t key) {
             info.addresses.push_back(a);
     }
     bool primary = true;
+    // gpg's choice (getkey.c, finish_lookup): the newest usable subkey, the first of equals;
+    // the primary key only when no subkey will do.
+    long newest = -1;
+    bool primary_encrypts = false;
     for (gpgme_subkey_t sub = key->subkeys; sub; sub = sub->next) {
         if (sub->fpr) info.subkey_fingerprints.push_back(normalize_fingerprint(sub->fpr));
         if (primary) {
@@ -142,6 +146,19 @@ KeyInfo key_info(gpgme_key_t key) {
         if (!sub_usable || !info.usable()) continue;
         info.can_encrypt = info.can_encrypt || sub->can_encrypt;
         info.can_sign = info.can_sign || sub->can_sign;
+        if (!sub->can_encrypt || sub->fpr == nullptr) continue;
+        if (sub == key->subkeys) {
+            primary_encrypts = true;
+        } else if (static_cast<long>(sub->timestamp) > newest) {
+            newest = static_cast<long>(sub->timestamp);
+            info.encryption_key = normalize_fingerprint(sub->fpr);
+            info.encryption_key_expires.reset();
+            if (sub->expires > 0) info.encryption_key_expires = core::from_unix(sub->expires);
+        }
+    }
+    if (info.encryption_key.empty() && primary_encrypts && !info.subkey_fingerprints.empty()) {
+        info.encryption_key = info.subkey_fingerprints.front();
+        info.encryption_key_expires = info.expires;
     }
     return info;
 }

@@ -2,8 +2,9 @@
 // The keyring's key listing, kept between operations (internal). Listing keys spawns gpg;
 // decrypting a message needs the listing twice (which of our keys opened it, whose key
 // signed it), so without a cache every message would cost three gpg runs. Outgoing mail
-// needs the bot's exported key (attachment, Autocrypt header) and its signing key handle on
-// every message: those are kept here too, so that a reply costs one gpg run (the signing).
+// needs the bot's exported key (attachment, Autocrypt header), its signing key handle and the
+// recipients' exported keys (in-process encryption) on every message: those are kept here
+// too, so that a reply costs no gpg run once they are.
 
 #include <gpgme.h>
 

@@ -69,13 +69,13 @@ std::optional<Sexp> parse(std::string_view s, std::size_t& pos, int depth) {
     return node;
 }
 
+}  // namespace
+
 void init_gcrypt() {
     static std::once_flag once;
     // Required before any other libgcrypt call (libgcrypt initialises itself here).
     std::call_once(once, [] { gcry_check_version(nullptr); });
 }
-
-}  // namespace
 
 const char* micalg(HashAlgo hash) {
     return hash == HashAlgo::sha512 ? "pgp-sha512" : "pgp-sha256";

@@ -16,6 +16,9 @@ namespace cvd::crypto::detail {
 enum class PubkeyAlgo : std::uint8_t { rsa = 1, eddsa = 22 };
 enum class HashAlgo : std::uint8_t { sha256 = 8, sha512 = 10 };
 
+// libgcrypt's one-time initialisation; call before any other libgcrypt function.
+void init_gcrypt();
+
 // The MIME micalg parameter naming the hash: "pgp-sha256".
 const char* micalg(HashAlgo hash);
 

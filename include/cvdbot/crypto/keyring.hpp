@@ -1,10 +1,12 @@
 #pragma once
 // The bot's OpenPGP keyring: one GnuPG home directory driven through GPGME. Each operation
-// borrows a GPGME context from a pool and spawns one gpg, except detached signatures: those
-// are made by the home's gpg-agent over one kept connection (gpg only when that fails). The key
-// listing is cached until the keyring files change or a minute passes, so that opening a message
-// costs one gpg run rather than three. Copies of a Keyring share pool and cache; operations may run
-// on several threads at once.
+// borrows a GPGME context from a pool and spawns one gpg, except what outgoing mail needs:
+// detached signatures are made by the home's gpg-agent over one kept connection, and encrypted
+// messages are built in process (libgcrypt, the agent signing) for cv25519 and RSA recipients
+// (gpg only when that fails or for other keys). The key listing is cached until the keyring
+// files change or a minute passes, so that opening a message costs one gpg run rather than
+// three. Copies of a Keyring share pool and cache; operations may run on several threads at
+// once.
 //
 // Errors: a core::Error means *we* could not do the work (gpg missing, the home directory
 // unusable, the passphrase file wrong): retry later or fix the configuration, and never
@@ -16,6 +18,7 @@
 // not GnuPG's web of trust.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +47,9 @@ struct KeyringSettings {
     std::string bot_user_id;
     // Lifetime of a generated bot key in days; 0 = does not expire.
     int key_validity_days = 0;
+    // Told why a signature or an encryption was left to gpg instead of being made in process
+    // (a debug log line: this module does not log). May be empty.
+    std::function<void(const std::string& why)> on_fallback;
 };
 
 // The longest gnupg_home accepted (the agent's longest socket name must fit in sun_path).

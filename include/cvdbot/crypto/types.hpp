@@ -26,6 +26,10 @@ struct KeyInfo {
     bool has_secret = false;   // we hold the secret key: one of the bot's keys
     bool can_encrypt = false;  // some subkey is usable for encryption now
     bool can_sign = false;     // some subkey (or the primary key) is usable for signing now
+    // The fingerprint of the key gpg encrypts to: the newest subkey usable for encryption now
+    // (the primary key when no subkey is); empty when none.
+    std::string encryption_key;
+    std::optional<core::Timestamp> encryption_key_expires;  // the listing may be a minute old
     // Position in gpg's own listing, which follows the order keys were added to the keyring:
     // it tells apart two keys created within the same second.
     std::size_t keyring_position = 0;
