@@ -2,6 +2,7 @@
 import glob
 import statistics
 import os
+import re
 import smtplib
 import sqlite3
 import subprocess
@@ -297,12 +298,25 @@ def poll_cost(ctx):
     proxy = WireProxy(int(ctx.env["MAILSTACK_IMAP_PORT"]) + 1000, ctx.imap_port)
     config = os.path.join(ctx.bot_dir, "poll.toml")
     ctx.write_config(config, imap_url=f"imap://127.0.0.1:{proxy.port}")
+    log_path = os.path.join(ctx.work, "cvdbot.log")
+    log_start = os.path.getsize(log_path) if os.path.exists(log_path) else 0
     ctx.start_daemon(config)
     time.sleep(4)  # start-up, login and the first cycle
     proxy.take_events()
     time.sleep(6.5)
     empty = [b for b in bursts(proxy.take_events()) if b["bytes"]]
     note = loaded(ctx)
+    # A poll that fetched anything was not an empty one: say what the daemon did instead
+    # (a session-4 run once showed 13 MB "empty" polls that could not be explained afterwards).
+    with open(log_path, "rb") as f:
+        f.seek(log_start)
+        said = f.read().decode(errors="replace")
+    fetched = sum(int(n) for n in re.findall(r"cycle: fetched (\d+)", said))
+    surprises = [ln for ln in said.splitlines() if "UIDVALIDITY" in ln or " error " in ln or " warn" in ln]
+    if fetched or surprises:
+        note += f"; NOT EMPTY: the daemon fetched {fetched} message(s) in this step"
+        if surprises:
+            note += f"; it said: {surprises[0][:200]}"
     before = ctx.db.processed_inbound()
     submit(ctx, mailgen.plain_report(400000, "discoverer2+400000"), "discoverer2+400000")
     wait_caught_up(ctx.db, ctx.daemon, before + 1, 60)

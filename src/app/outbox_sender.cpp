@@ -114,12 +114,16 @@ void OutboxSender::send_due() {
             auto sent =
                 smtp_.send(net::SmtpEnvelope{item.envelope_from, item.recipients}, item.raw);
             if (sent) {
+                if (unrecorded_.empty()) first_unrecorded_at_ = std::chrono::steady_clock::now();
                 unrecorded_.push_back(item.row_id);
                 ++sent_in_pass_;
                 spdlog::info("sent <{}> to {}", item.message_id, item.recipients.front());
-                // Recorded now if the lock is free; else after the next send, or waiting once
-                // too many are unrecorded.
-                if (!record_sent(unrecorded_.size() >= kMaxUnrecorded)) return;
+                // A group, or the window, is recorded if the lock is free; too many unrecorded
+                // wait for it.
+                const bool due =
+                    unrecorded_.size() >= kRecordGroup ||
+                    std::chrono::steady_clock::now() - first_unrecorded_at_ >= kRecordWindow;
+                if (due && !record_sent(unrecorded_.size() >= kMaxUnrecorded)) return;
                 continue;
             }
             item.raw.clear();

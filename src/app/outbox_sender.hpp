@@ -3,12 +3,15 @@
 // catching up, the SMTP round trips and the mail server's work then overlap with parsing,
 // rendering and signing instead of following them.
 //
-// It has its own database connection and SMTP session. A reply it sent is recorded as sent
-// by a small commit of its own as soon as the write lock is free; while a group commit of
-// the daemon holds the lock, sending goes on and the records wait, at most kMaxUnrecorded
-// replies (a crash in that window sends those again on restart: a duplicate, never a loss).
+// It has its own database connection and SMTP session. Replies it sent are recorded as sent
+// together, a commit (a disk sync) per kRecordGroup of them or per kRecordWindow, when nothing
+// more is due, and when the write lock is free; while a group commit of the daemon holds the
+// lock, sending goes on and the records wait, at most kMaxUnrecorded replies. A crash in that
+// window sends those again on restart: a duplicate, never a loss. (One commit per reply cost
+// as much as the SMTP transaction itself.)
 // A failed send is handed back to the daemon, which owns the case engine that reacts to it.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -33,7 +36,10 @@ struct SendFailure {
 class OutboxSender {
   public:
     // Sent replies waiting for their record before sending pauses until the lock is free.
-    static constexpr std::size_t kMaxUnrecorded = 16;
+    static constexpr std::size_t kMaxUnrecorded = 64;
+    // Sent replies recorded by one commit, unless nothing more is due first.
+    static constexpr std::size_t kRecordGroup = 16;
+    static constexpr std::chrono::milliseconds kRecordWindow{200};
 
     // Opens its own connection to the database at `database` and starts the thread.
     static core::Result<std::unique_ptr<OutboxSender>> start(const std::string& database,
@@ -66,6 +72,7 @@ class OutboxSender {
     net::SmtpClient smtp_;
     const core::Clock& clock_;
     std::vector<std::int64_t> unrecorded_;  // sent, not yet marked sent (this thread only)
+    std::chrono::steady_clock::time_point first_unrecorded_at_;
     int sent_in_pass_ = 0;
     std::uint64_t commits_before_pass_ = 0;
 

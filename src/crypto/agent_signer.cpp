@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "cvdbot/core/hash.hpp"
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/crypto/armor.hpp"
 #include "gpgme_support.hpp"
@@ -48,39 +49,12 @@ core::Result<std::string> gpgconf(const std::vector<std::string>& args) {
     return take(out->get());
 }
 
-std::string hex(std::string_view bytes) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : bytes) {
-        out.push_back(digits[static_cast<unsigned char>(c) >> 4]);
-        out.push_back(digits[static_cast<unsigned char>(c) & 0x0F]);
-    }
-    return out;
-}
-
-std::optional<std::string> unhex(std::string_view text) {
-    auto digit = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        return -1;
-    };
-    if (text.size() % 2 != 0) return std::nullopt;
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); i += 2) {
-        const int hi = digit(text[i]), lo = digit(text[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out.push_back(static_cast<char>(hi * 16 + lo));
-    }
-    return out;
-}
-
 // gpgconf writes ':' and '%' in paths percent-escaped.
 std::string unescape(std::string_view text) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '%' && i + 2 < text.size())
-            if (auto byte = unhex(text.substr(i + 1, 2))) {
+            if (auto byte = core::from_hex(text.substr(i + 1, 2))) {
                 out += *byte;
                 i += 2;
                 continue;
@@ -182,7 +156,8 @@ core::Result<std::string> AgentSigner::pksign(const std::string& keygrip, int ha
                                               const std::string& passphrase) {
     std::lock_guard lock(mutex_);
     const std::vector<std::string> commands{
-        "SIGKEY " + keygrip, "SETHASH " + std::to_string(hash_algo) + " " + hex(digest), "PKSIGN"};
+        "SIGKEY " + keygrip, "SETHASH " + std::to_string(hash_algo) + " " + core::to_hex(digest),
+        "PKSIGN"};
     gpgme_error_t last = 0;
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (ctx_ == nullptr)
@@ -251,7 +226,7 @@ core::Result<SignaturePacket> AgentSigner::sign_packet(gpgme_key_t key, std::str
     // gpg refuses these; so does this path (the key listing may be a minute old).
     if (primary->timestamp > created) return unusable("the key was created in the future");
     if (primary->expires > 0 && primary->expires <= created) return unusable("the key expired");
-    auto fingerprint = unhex(primary->fpr);
+    auto fingerprint = core::from_hex(primary->fpr);
     if (!fingerprint || fingerprint->size() != 20) return unusable("not a v4 key");
     if (created < 0 || created > 0xFFFFFFFFLL) return unusable("the time is out of range");
 

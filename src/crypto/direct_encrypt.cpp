@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "agent_signer.hpp"
+#include "cvdbot/core/hash.hpp"
 #include "cvdbot/crypto/armor.hpp"
 #include "key_packets.hpp"
 #include "message_packets.hpp"
@@ -23,14 +24,6 @@ core::Error unusable(const std::string& why) {
 std::string random_bytes(std::size_t n) {
     std::string out(n, '\0');
     gcry_randomize(out.data(), n, GCRY_STRONG_RANDOM);
-    return out;
-}
-
-std::string from_hex(std::string_view hex) {
-    auto digit = [](char c) { return c <= '9' ? c - '0' : (c & ~0x20) - 'A' + 10; };
-    std::string out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<char>(digit(hex[i]) * 16 + digit(hex[i + 1])));
     return out;
 }
 
@@ -55,10 +48,10 @@ core::Result<Target> target_for(const Keyring& keyring, const KeyInfo& recipient
     if (!exported) return exported.error();
     auto block = parse_public_key_block(*exported);
     if (!block) return unusable(block.error().message);
-    if (block->primary.fingerprint != from_hex(recipient.fingerprint))
+    if (block->primary.fingerprint != core::from_hex(recipient.fingerprint).value_or(""))
         return unusable("the export of " + recipient.fingerprint + " is another key");
     Target t{std::move(*block), nullptr};
-    t.key = t.block.find(from_hex(recipient.encryption_key));
+    t.key = t.block.find(core::from_hex(recipient.encryption_key).value_or(""));
     if (t.key == nullptr)
         return unusable("subkey " + recipient.encryption_key + " is not in the export");
     const bool cv25519 = t.key->algo == pk_ecdh && t.key->curve_oid == cv25519_oid;

@@ -8,16 +8,6 @@
 namespace cvd::crypto::detail {
 namespace {
 
-void put16(std::string& out, std::size_t v) {
-    out.push_back(static_cast<char>((v >> 8) & 0xFF));
-    out.push_back(static_cast<char>(v & 0xFF));
-}
-
-void put32(std::string& out, std::uint64_t v) {
-    put16(out, (v >> 16) & 0xFFFF);
-    put16(out, v & 0xFFFF);
-}
-
 struct CipherDeleter {
     void operator()(gcry_cipher_hd_t h) const { gcry_cipher_close(h); }
 };

@@ -7,16 +7,6 @@
 namespace cvd::crypto::detail {
 namespace {
 
-void put16(std::string& out, std::size_t v) {
-    out.push_back(static_cast<char>((v >> 8) & 0xFF));
-    out.push_back(static_cast<char>(v & 0xFF));
-}
-
-void put32(std::string& out, std::uint32_t v) {
-    put16(out, v >> 16);
-    put16(out, v & 0xFFFF);
-}
-
 // A subpacket (RFC 4880 §5.2.3.1); ours are short, so their length is one byte.
 void subpacket(std::string& out, int type, std::string_view body) {
     out.push_back(static_cast<char>(body.size() + 1));
@@ -70,6 +60,16 @@ std::optional<Sexp> parse(std::string_view s, std::size_t& pos, int depth) {
 }
 
 }  // namespace
+
+void put16(std::string& out, std::size_t v) {
+    out.push_back(static_cast<char>((v >> 8) & 0xFF));
+    out.push_back(static_cast<char>(v & 0xFF));
+}
+
+void put32(std::string& out, std::uint64_t v) {
+    put16(out, (v >> 16) & 0xFFFF);
+    put16(out, v & 0xFFFF);
+}
 
 void init_gcrypt() {
     static std::once_flag once;

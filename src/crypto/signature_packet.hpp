@@ -12,6 +12,10 @@
 
 namespace cvd::crypto::detail {
 
+// Big-endian 16- and 32-bit numbers appended to a packet being built (the low bits of `v`).
+void put16(std::string& out, std::size_t v);
+void put32(std::string& out, std::uint64_t v);
+
 // RFC 4880 §9.1 (EdDSA: RFC 4880bis) and §9.4.
 enum class PubkeyAlgo : std::uint8_t { rsa = 1, eddsa = 22 };
 enum class HashAlgo : std::uint8_t { sha256 = 8, sha512 = 10 };

@@ -75,3 +75,19 @@ TEST_CASE("Hashes and tokens") {
     CHECK(a.size() == 32);
     CHECK(a != b);
 }
+
+TEST_CASE("Hex both ways") {
+    CHECK(to_hex(std::string("\x00\xAB\xff\x10", 4)) == "00abff10");
+    CHECK(to_hex("") == "");
+    CHECK(from_hex("00abFF10") == std::string("\x00\xAB\xff\x10", 4));
+    CHECK(from_hex("") == std::string());
+    CHECK_FALSE(from_hex("abc"));  // odd length
+    CHECK_FALSE(from_hex("0g"));
+    CHECK_FALSE(from_hex(" 0"));
+    const std::string all = [] {
+        std::string s;
+        for (int i = 0; i < 256; ++i) s.push_back(static_cast<char>(i));
+        return s;
+    }();
+    CHECK(from_hex(to_hex(all)) == all);
+}
