@@ -226,16 +226,27 @@ Status Daemon::process_pending(CycleReport& report) {
     const auto processed = [&]() -> Status {
         for (std::size_t next = 0; next < order.size() && !stop_requested_;) {
             std::size_t done = 0;
+            std::vector<std::int64_t> marked;
             const auto group = store_.transaction([&]() -> Status {
                 const auto started = std::chrono::steady_clock::now();
+                // A reply the sender thread got out ends the group: it waits for this commit.
                 while (next + done < order.size() && !stop_requested_ && done < kCommitGroup &&
-                       (done == 0 || std::chrono::steady_clock::now() - started < kCommitWindow)) {
+                       (done == 0 || (std::chrono::steady_clock::now() - started < kCommitWindow &&
+                                      !(sender_ && sender_->waiting_for_record())))) {
                     if (auto s = process_one(order[next + done]); !s) return s;
                     ++done;
+                }
+                // Replies the sender thread got out meanwhile are recorded with this commit:
+                // it cannot get the lock between the groups (and sends no more until then).
+                if (sender_) {
+                    marked = sender_->unrecorded();
+                    for (const auto row : marked)
+                        if (auto s = store_.mark_sent(row, clock_.now()); !s) return s;
                 }
                 return {};
             });
             if (!group) return group;
+            if (!marked.empty()) sender_->recorded(marked);
             // The group's replies are committed: they can go out while the next is processed.
             if (sender_) sender_->wake();
             for (std::size_t i = 0; i < done; ++i) pending_senders_.erase(order[next + i]);

@@ -58,10 +58,30 @@ void OutboxSender::stop() {
 }
 
 bool OutboxSender::held_back(std::int64_t outbox_row_id) {
-    if (std::find(unrecorded_.begin(), unrecorded_.end(), outbox_row_id) != unrecorded_.end())
-        return true;
     std::lock_guard lock(mutex_);
-    return handed_back_.count(outbox_row_id) != 0;
+    return handed_back_.count(outbox_row_id) != 0 ||
+           std::find(unrecorded_.begin(), unrecorded_.end(), outbox_row_id) != unrecorded_.end();
+}
+
+std::vector<std::int64_t> OutboxSender::unrecorded() {
+    std::lock_guard lock(mutex_);
+    return unrecorded_;
+}
+
+bool OutboxSender::waiting_for_record() {
+    std::lock_guard lock(mutex_);
+    return !unrecorded_.empty();
+}
+
+void OutboxSender::recorded(const std::vector<std::int64_t>& outbox_row_ids) {
+    {
+        std::lock_guard lock(mutex_);
+        std::erase_if(unrecorded_, [&](std::int64_t row) {
+            return std::find(outbox_row_ids.begin(), outbox_row_ids.end(), row) !=
+                   outbox_row_ids.end();
+        });
+    }
+    recorded_cv_.notify_all();
 }
 
 void OutboxSender::run() {
@@ -81,18 +101,16 @@ void OutboxSender::run() {
     }
     // What went out is recorded before the daemon ends; if even that fails, it goes out again
     // on the next start.
-    if (!record_sent(true))
+    if (!record_sent())
         spdlog::error(
-            "outbox: {} sent message(s) could not be recorded as sent; they will be "
-            "sent again on the next start",
-            unrecorded_.size());
+            "outbox: a sent message could not be recorded as sent; it will be sent again on "
+            "the next start");
 }
 
 void OutboxSender::send_due() {
-    // Replies sent but not recorded (the disk was full, say) are recorded before any more go.
-    if (!record_sent(true)) return;
+    // A reply sent but not recorded (the disk was full, say) is recorded before any more go.
+    if (!record_sent()) return;
     for (;;) {
-        if (unrecorded_.size() >= kMaxUnrecorded && !record_sent(true)) return;
         auto due = store_.due_outbox(clock_.now(), kDueBatch);
         if (!due) {
             spdlog::error("outbox: reading what is due failed: {}; trying again later",
@@ -102,10 +120,7 @@ void OutboxSender::send_due() {
         std::vector<store::OutboxItem> todo;
         for (auto& item : *due)
             if (!held_back(item.row_id)) todo.push_back(std::move(item));
-        if (todo.empty()) {
-            (void)record_sent(true);
-            return;
-        }
+        if (todo.empty()) return;
         for (auto& item : todo) {
             {
                 std::lock_guard lock(mutex_);
@@ -114,16 +129,13 @@ void OutboxSender::send_due() {
             auto sent =
                 smtp_.send(net::SmtpEnvelope{item.envelope_from, item.recipients}, item.raw);
             if (sent) {
-                if (unrecorded_.empty()) first_unrecorded_at_ = std::chrono::steady_clock::now();
-                unrecorded_.push_back(item.row_id);
+                {
+                    std::lock_guard lock(mutex_);
+                    unrecorded_.push_back(item.row_id);
+                }
                 ++sent_in_pass_;
                 spdlog::info("sent <{}> to {}", item.message_id, item.recipients.front());
-                // A group, or the window, is recorded if the lock is free; too many unrecorded
-                // wait for it.
-                const bool due =
-                    unrecorded_.size() >= kRecordGroup ||
-                    std::chrono::steady_clock::now() - first_unrecorded_at_ >= kRecordWindow;
-                if (due && !record_sent(unrecorded_.size() >= kMaxUnrecorded)) return;
+                if (!record_sent()) return;
                 continue;
             }
             item.raw.clear();
@@ -134,41 +146,45 @@ void OutboxSender::send_due() {
             }
             // The server may not be taking mail now: the rest waits for the next wake-up,
             // which comes after the daemon has recorded this failure.
-            (void)record_sent(true);
             return;
         }
     }
 }
 
-bool OutboxSender::record_sent(bool wait) {
-    if (unrecorded_.empty()) return true;
-    const auto now = clock_.now();
-    const auto mark_all = [&]() -> core::Status {
-        for (const auto row : unrecorded_)
-            if (auto s = store_.mark_sent(row, now); !s) return s;
-        return {};
-    };
-    if (wait) {
-        if (auto s = store_.transaction(mark_all); !s) {
+bool OutboxSender::record_sent() {
+    const auto give_up_at = std::chrono::steady_clock::now() + kRecordPatience;
+    for (;;) {
+        const auto rows = unrecorded();
+        if (rows.empty()) return true;
+        const auto now = clock_.now();
+        auto tried = store_.try_transaction([&]() -> core::Status {
+            for (const auto row : rows)
+                if (auto s = store_.mark_sent(row, now); !s) return s;
+            return {};
+        });
+        if (!tried) {
             spdlog::error(
                 "outbox: recording {} sent message(s) failed: {}; not sending more "
                 "until it succeeds",
-                unrecorded_.size(), core::describe(s.error()));
+                rows.size(), core::describe(tried.error()));
             return false;
         }
-    } else {
-        auto recorded = store_.try_transaction(mark_all);
-        if (!recorded) {
+        if (*tried) {
+            recorded(rows);
+            return true;
+        }
+        // The lock is taken: the daemon's next group commit records it, or it is free soon.
+        if (std::chrono::steady_clock::now() >= give_up_at) {
             spdlog::error(
-                "outbox: recording {} sent message(s) failed: {}; not sending more "
-                "until it succeeds",
-                unrecorded_.size(), core::describe(recorded.error()));
+                "outbox: {} sent message(s) not recorded as sent: the database stayed locked "
+                "for {} s; not sending more until they are",
+                rows.size(), kRecordPatience.count());
             return false;
         }
-        if (!*recorded) return true;  // the daemon holds the lock: later
+        std::unique_lock lock(mutex_);
+        recorded_cv_.wait_for(lock, std::chrono::milliseconds(20),
+                              [&] { return unrecorded_.empty(); });
     }
-    unrecorded_.clear();
-    return true;
 }
 
 }  // namespace cvd::app

@@ -3,13 +3,13 @@
 // catching up, the SMTP round trips and the mail server's work then overlap with parsing,
 // rendering and signing instead of following them.
 //
-// It has its own database connection and SMTP session. Replies it sent are recorded as sent
-// together, a commit (a disk sync) per kRecordGroup of them or per kRecordWindow, when nothing
-// more is due, and when the write lock is free; while a group commit of the daemon holds the
-// lock, sending goes on and the records wait, at most kMaxUnrecorded replies. A crash in that
-// window sends those again on restart: a duplicate, never a loss. (One commit per reply cost
-// as much as the SMTP transaction itself.)
-// A failed send is handed back to the daemon, which owns the case engine that reacts to it.
+// It has its own database connection and SMTP session. Each reply it sent is recorded as sent
+// before the next one goes, so that a crash sends at most one reply twice on restart (a
+// duplicate, never a loss; tests/integration/test_crash.py holds it to that). The record is
+// its own commit when the write lock is free; while the daemon is processing, its group
+// commits hold the lock almost all the time (SQLite's busy wait is not fair: this thread would
+// starve), so the daemon ends its group early and records the reply in that commit
+// (unrecorded(), recorded()).
 
 #include <chrono>
 #include <condition_variable>
@@ -35,11 +35,8 @@ struct SendFailure {
 
 class OutboxSender {
   public:
-    // Sent replies waiting for their record before sending pauses until the lock is free.
-    static constexpr std::size_t kMaxUnrecorded = 64;
-    // Sent replies recorded by one commit, unless nothing more is due first.
-    static constexpr std::size_t kRecordGroup = 16;
-    static constexpr std::chrono::milliseconds kRecordWindow{200};
+    // How long sending waits for its record before it stops until the next wake-up.
+    static constexpr std::chrono::seconds kRecordPatience{30};
 
     // Opens its own connection to the database at `database` and starts the thread.
     static core::Result<std::unique_ptr<OutboxSender>> start(const std::string& database,
@@ -59,20 +56,24 @@ class OutboxSender {
     // Finishes the message in hand, records what was sent, and ends the thread.
     void stop();
 
+    // Replies sent but not yet recorded as sent (one at most), for the daemon to mark in its
+    // group commit; recorded() once that is committed.
+    std::vector<std::int64_t> unrecorded();
+    bool waiting_for_record();
+    void recorded(const std::vector<std::int64_t>& outbox_row_ids);
+
   private:
     OutboxSender(store::Store store, net::SmtpSettings smtp, const core::Clock& clock);
     void run();
     // Sends what is due until nothing is, a send fails, or the records fall too far behind.
     void send_due();
-    // Records the sent replies; without `wait`, only if the write lock is free now.
-    bool record_sent(bool wait);
+    // Records the sent reply: its own commit, or the daemon's next one.
+    bool record_sent();
     bool held_back(std::int64_t outbox_row_id);
 
     store::Store store_;
     net::SmtpClient smtp_;
     const core::Clock& clock_;
-    std::vector<std::int64_t> unrecorded_;  // sent, not yet marked sent (this thread only)
-    std::chrono::steady_clock::time_point first_unrecorded_at_;
     int sent_in_pass_ = 0;
     std::uint64_t commits_before_pass_ = 0;
 
@@ -80,7 +81,9 @@ class OutboxSender {
     std::condition_variable woken_cv_;
     bool woken_ = false;
     bool stopping_ = false;
-    std::set<std::int64_t> handed_back_;  // failed, until the daemon has recorded it
+    std::set<std::int64_t> handed_back_;    // failed, until the daemon has recorded it
+    std::vector<std::int64_t> unrecorded_;  // sent, not yet committed as sent
+    std::condition_variable recorded_cv_;
     std::vector<SendFailure> failures_;
 
     std::thread thread_;  // last: started when everything above exists

@@ -4,6 +4,8 @@
 
 #include "agent_signer.hpp"
 
+#include <sys/stat.h>
+
 #include <cstring>
 #include <vector>
 
@@ -114,6 +116,11 @@ AgentSigner::~AgentSigner() {
     disconnect();
 }
 
+std::uint64_t AgentSigner::socket_inode() const {
+    struct stat st {};
+    return ::stat(socket_.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
+}
+
 void AgentSigner::disconnect() {
     if (ctx_ != nullptr) gpgme_release(ctx_);
     ctx_ = nullptr;
@@ -141,6 +148,7 @@ core::Status AgentSigner::connect() {
         const Reply r = transact(raw, "OPTION pinentry-mode=loopback", x);
         if (r.ok()) {
             ctx_ = ctx.release();
+            socket_inode_ = socket_inode();
             return {};
         }
         if (r.op_err) return agent_error("setting gpg-agent's loopback pinentry", r.op_err);
@@ -160,6 +168,7 @@ core::Result<std::string> AgentSigner::pksign(const std::string& keygrip, int ha
         "PKSIGN"};
     gpgme_error_t last = 0;
     for (int attempt = 0; attempt < 2; ++attempt) {
+        if (ctx_ != nullptr && socket_inode() != socket_inode_) disconnect();
         if (ctx_ == nullptr)
             if (auto s = connect(); !s) return s.error();
         Exchange x;

@@ -54,11 +54,16 @@ class AgentSigner {
                                      std::string_view digest, const std::string& passphrase);
     core::Status connect();
     void disconnect();
+    std::uint64_t socket_inode() const;  // 0 when the socket file is gone
 
     std::string home_;
     std::mutex mutex_;
     std::string socket_;  // the agent's socket, asked of gpgconf once
     gpgme_ctx_t ctx_ = nullptr;
+    // The socket file ctx_ was connected through: an agent that exited removed it, and a new
+    // one made another. Reading from the dead connection crashed inside GPGME 1.18 (about
+    // one time in ten), so a changed socket means a new connection before any command.
+    std::uint64_t socket_inode_ = 0;
 };
 
 }  // namespace cvd::crypto::detail
