@@ -18,8 +18,10 @@ core::Timestamp read_time(const sql::Statement& row, int column, bool& ok) {
 
 namespace {
 constexpr const char* kMessageColumns =
-    "id, direction, status, status_reason, case_id, mailbox, uidvalidity, uid, message_id, content_hash, "
-    "sender, recipients, subject, text_body, language, stored_at, participant_id, named_case_id, in_reply_to_ids, "
+    "id, direction, status, status_reason, case_id, mailbox, uidvalidity, uid, message_id, "
+    "content_hash, "
+    "sender, recipients, subject, text_body, language, stored_at, participant_id, named_case_id, "
+    "in_reply_to_ids, "
     "reference_ids, crypto, signer_fingerprint";
 
 std::string join_ids(const std::vector<std::string>& ids) {
@@ -39,7 +41,9 @@ Result<StoredMessage> read_message_row(const sql::Statement& row) {
     m.row_id = row.column_int(0);
     const auto direction = domain::parse_direction(row.column_text(1));
     const auto status = domain::parse_message_status(row.column_text(2));
-    if (!direction || !status) return corrupt("message " + std::to_string(m.row_id) + " has an unknown direction or status");
+    if (!direction || !status)
+        return corrupt("message " + std::to_string(m.row_id) +
+                       " has an unknown direction or status");
     m.direction = *direction;
     m.status = *status;
     m.status_reason = row.column_text(3);
@@ -83,7 +87,8 @@ Result<std::vector<StoredMessage>> read_messages(sql::Statement& stmt) {
 }  // namespace
 
 Result<std::optional<MailboxState>> Store::mailbox_state(const std::string& mailbox) {
-    auto stmt = impl_->db.prepare("SELECT uidvalidity, last_uid FROM mailbox_state WHERE mailbox = ?");
+    auto stmt =
+        impl_->db.prepare("SELECT uidvalidity, last_uid FROM mailbox_state WHERE mailbox = ?");
     if (!stmt) return stmt.error();
     stmt->bind(1, mailbox);
     auto row = stmt->step();
@@ -92,8 +97,8 @@ Result<std::optional<MailboxState>> Store::mailbox_state(const std::string& mail
     const auto uidvalidity = stmt->column_int(0), last_uid = stmt->column_int(1);
     if (uidvalidity < 0 || uidvalidity > UINT32_MAX || last_uid < 0 || last_uid > UINT32_MAX)
         return corrupt("mailbox_state of " + mailbox);
-    return std::optional<MailboxState>(
-        MailboxState{static_cast<std::uint32_t>(uidvalidity), static_cast<std::uint32_t>(last_uid)});
+    return std::optional<MailboxState>(MailboxState{static_cast<std::uint32_t>(uidvalidity),
+                                                    static_cast<std::uint32_t>(last_uid)});
 }
 
 Status Store::reset_mailbox(const std::string& mailbox, std::uint32_t uidvalidity) {
@@ -105,7 +110,8 @@ Status Store::reset_mailbox(const std::string& mailbox, std::uint32_t uidvalidit
     return stmt->run();
 }
 
-Result<StoredFetch> Store::store_fetched(const ServerLocation& where, std::string_view raw, core::Timestamp now) {
+Result<StoredFetch> Store::store_fetched(const ServerLocation& where, std::string_view raw,
+                                         core::Timestamp now) {
     const std::string hash = core::sha256_hex(raw);
     StoredFetch result;
     auto status = transaction([&]() -> Status {
@@ -113,17 +119,23 @@ Result<StoredFetch> Store::store_fetched(const ServerLocation& where, std::strin
             "SELECT id FROM messages WHERE direction = 'inbound' AND "
             "((mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3) OR content_hash = ?4) LIMIT 1");
         if (!existing) return existing.error();
-        existing->bind(1, where.mailbox).bind(2, std::int64_t{where.uidvalidity}).bind(3, std::int64_t{where.uid}).bind(4, hash);
+        existing->bind(1, where.mailbox)
+            .bind(2, std::int64_t{where.uidvalidity})
+            .bind(3, std::int64_t{where.uid})
+            .bind(4, hash);
         auto row = existing->step();
         if (!row) return row.error();
         if (*row) {
             result = StoredFetch{FetchOutcome::duplicate, existing->column_int(0)};
         } else {
             auto insert = impl_->db.prepare(
-                "INSERT INTO messages (direction, status, mailbox, uidvalidity, uid, content_hash, stored_at) "
+                "INSERT INTO messages (direction, status, mailbox, uidvalidity, uid, content_hash, "
+                "stored_at) "
                 "VALUES ('inbound', 'pending', ?, ?, ?, ?, ?)");
             if (!insert) return insert.error();
-            insert->bind(1, where.mailbox).bind(2, std::int64_t{where.uidvalidity}).bind(3, std::int64_t{where.uid});
+            insert->bind(1, where.mailbox)
+                .bind(2, std::int64_t{where.uidvalidity})
+                .bind(3, std::int64_t{where.uid});
             insert->bind(4, hash).bind(5, core::to_unix(now));
             if (auto s = insert->run(); !s) return s;
             result = StoredFetch{FetchOutcome::stored, impl_->db.last_insert_id()};
@@ -143,7 +155,9 @@ Result<StoredFetch> Store::store_fetched(const ServerLocation& where, std::strin
             "ON CONFLICT (mailbox) DO UPDATE SET last_uid = max(last_uid, excluded.last_uid) "
             "WHERE uidvalidity = excluded.uidvalidity");
         if (!advance) return advance.error();
-        advance->bind(1, where.mailbox).bind(2, std::int64_t{where.uidvalidity}).bind(3, std::int64_t{where.uid});
+        advance->bind(1, where.mailbox)
+            .bind(2, std::int64_t{where.uidvalidity})
+            .bind(3, std::int64_t{where.uid});
         return advance->run();
     });
     if (!status) return status.error();
@@ -155,20 +169,21 @@ Result<std::vector<std::int64_t>> Store::pending_inbound() {
         "SELECT id FROM messages WHERE status = 'pending' AND direction = 'inbound' ORDER BY id");
     if (!stmt) return stmt.error();
     std::vector<std::int64_t> ids;
-    auto read = sql::read_all(*stmt, [&](const sql::Statement& row) {
-        ids.push_back(row.column_int(0));
-    });
+    auto read =
+        sql::read_all(*stmt, [&](const sql::Statement& row) { ids.push_back(row.column_int(0)); });
     if (!read) return read.error();
     return ids;
 }
 
 Result<StoredMessage> Store::message(std::int64_t row_id) {
-    auto stmt = impl_->db.prepare(std::string("SELECT ") + kMessageColumns + " FROM messages WHERE id = ?");
+    auto stmt =
+        impl_->db.prepare(std::string("SELECT ") + kMessageColumns + " FROM messages WHERE id = ?");
     if (!stmt) return stmt.error();
     stmt->bind(1, row_id);
     auto rows = read_messages(*stmt);
     if (!rows) return rows.error();
-    if (rows->empty()) return core::make_error(core::ErrorKind::not_found, "no message " + std::to_string(row_id));
+    if (rows->empty())
+        return core::make_error(core::ErrorKind::not_found, "no message " + std::to_string(row_id));
     return std::move(rows->front());
 }
 
@@ -180,20 +195,28 @@ Result<std::string> Store::raw_message(std::int64_t row_id) {
     stmt->bind(1, row_id);
     auto row = stmt->step();
     if (!row) return row.error();
-    if (!*row) return core::make_error(core::ErrorKind::not_found, "no raw bytes for message " + std::to_string(row_id));
+    if (!*row)
+        return core::make_error(core::ErrorKind::not_found,
+                                "no raw bytes for message " + std::to_string(row_id));
     const auto size = static_cast<std::size_t>(stmt->column_int(0));
     return impl_->db.read_blob("raw_messages", "bytes", row_id, size);
 }
 
-Status Store::record_processed(std::int64_t row_id, domain::MessageStatus status, const std::string& reason,
-                               std::optional<std::int64_t> case_row_id, const MessageSummary& summary,
-                               core::Timestamp now) {
+Status Store::record_processed(std::int64_t row_id, domain::MessageStatus status,
+                               const std::string& reason, std::optional<std::int64_t> case_row_id,
+                               const MessageSummary& summary, core::Timestamp now) {
     auto stmt = impl_->db.prepare(
-        "UPDATE messages SET status = ?, status_reason = ?, case_id = ?, message_id = ?, sender = ?, "
-        "recipients = ?, subject = ?, text_body = ?, language = ?, processed_at = ?, participant_id = ?, "
-        "named_case_id = ?, in_reply_to_ids = ?, reference_ids = ?, crypto = ?, signer_fingerprint = ? WHERE id = ?");
+        "UPDATE messages SET status = ?, status_reason = ?, case_id = ?, message_id = ?, sender = "
+        "?, "
+        "recipients = ?, subject = ?, text_body = ?, language = ?, processed_at = ?, "
+        "participant_id = ?, "
+        "named_case_id = ?, in_reply_to_ids = ?, reference_ids = ?, crypto = ?, signer_fingerprint "
+        "= ? WHERE id = ?");
     if (!stmt) return stmt.error();
-    stmt->bind(1, domain::to_string(status)).bind(2, reason).bind(3, case_row_id).bind(4, summary.message_id);
+    stmt->bind(1, domain::to_string(status))
+        .bind(2, reason)
+        .bind(3, case_row_id)
+        .bind(4, summary.message_id);
     stmt->bind(5, summary.sender).bind(6, summary.recipients).bind(7, summary.subject);
     stmt->bind(8, summary.text_body).bind(9, summary.language).bind(10, core::to_unix(now));
     stmt->bind(11, summary.participant_row_id).bind(12, summary.named_case_row_id);
@@ -205,7 +228,8 @@ Status Store::record_processed(std::int64_t row_id, domain::MessageStatus status
     return {};
 }
 
-Result<std::optional<ThreadRef>> Store::find_thread_by_message_ids(const std::vector<std::string>& message_ids) {
+Result<std::optional<ThreadRef>> Store::find_thread_by_message_ids(
+    const std::vector<std::string>& message_ids) {
     std::size_t looked = 0;
     for (const auto& id : message_ids) {
         if (id.empty()) continue;
@@ -215,14 +239,16 @@ Result<std::optional<ThreadRef>> Store::find_thread_by_message_ids(const std::ve
         lookup->bind(1, id);
         auto row = lookup->step();
         if (!row) return row.error();
-        if (*row) return std::optional<ThreadRef>(ThreadRef{lookup->column_int(0), lookup->column_optional_int(1)});
+        if (*row)
+            return std::optional<ThreadRef>(
+                ThreadRef{lookup->column_int(0), lookup->column_optional_int(1)});
     }
     return std::optional<ThreadRef>{};
 }
 
 Result<std::vector<StoredMessage>> Store::case_messages(std::int64_t case_row_id) {
-    auto stmt = impl_->db.prepare(std::string("SELECT ") + kMessageColumns +
-                                  " FROM messages WHERE case_id = ?1 OR named_case_id = ?1 ORDER BY stored_at, id");
+    auto stmt =
+        impl_->db.prepare(std::string("SELECT ") + kMessageColumns + sql_text::kCaseMessagesWhere);
     if (!stmt) return stmt.error();
     stmt->bind(1, case_row_id);
     return read_messages(*stmt);
@@ -236,9 +262,10 @@ Result<std::vector<StoredMessage>> Store::quarantined_messages() {
 }
 
 Result<std::vector<StoredMessage>> Store::awaiting_server_mark() {
-    auto stmt = impl_->db.prepare(std::string("SELECT ") + kMessageColumns +
-                                  " FROM messages WHERE server_done = 0 AND mailbox IS NOT NULL AND "
-                                  "status <> 'pending' ORDER BY id");
+    auto stmt =
+        impl_->db.prepare(std::string("SELECT ") + kMessageColumns +
+                          " FROM messages WHERE server_done = 0 AND mailbox IS NOT NULL AND "
+                          "status <> 'pending' ORDER BY id");
     if (!stmt) return stmt.error();
     return read_messages(*stmt);
 }

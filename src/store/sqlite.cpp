@@ -9,29 +9,76 @@ using core::ErrorKind;
 
 core::Error error_from(sqlite3* db, int code, std::string_view what) {
     const int primary = code & 0xff;
-    std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+    std::string message =
+        std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-        return core::make_error(ErrorKind::io, message + " (the database is locked by another process)");
-    if (primary == SQLITE_FULL) return core::make_error(ErrorKind::io, message + " (the disk is full)");
+        return core::make_error(ErrorKind::io,
+                                message + " (the database is locked by another process)");
+    if (primary == SQLITE_FULL)
+        return core::make_error(ErrorKind::io, message + " (the disk is full)");
     if (primary == SQLITE_CONSTRAINT) return core::make_error(ErrorKind::conflict, message);
     if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
         return core::make_error(ErrorKind::io, message + " (the database file is damaged)");
     return core::make_error(ErrorKind::io, message);
 }
 
+namespace {
+// Distinct texts are few (the store's statements, a handful of list filters); more than this
+// means texts built from data, which are not worth keeping.
+constexpr std::size_t kMaxIdleStatements = 256;
+}  // namespace
+
+StatementCache::~StatementCache() {
+    for (auto& [text, stmt] : idle_) sqlite3_finalize(stmt);
+}
+
+sqlite3_stmt* StatementCache::take(std::string_view sql) {
+    auto found = idle_.find(sql);
+    if (found == idle_.end()) return nullptr;
+    sqlite3_stmt* stmt = found->second;
+    idle_.erase(found);
+    return stmt;
+}
+
+void StatementCache::give_back(sqlite3_stmt* stmt) {
+    if (stmt == nullptr) return;
+    // The error of a failed step was reported when it happened; reset only repeats it.
+    (void)sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    const char* text = sqlite3_sql(stmt);
+    if (text == nullptr || idle_.size() >= kMaxIdleStatements) {
+        sqlite3_finalize(stmt);
+        return;
+    }
+    idle_.emplace(text, stmt);
+}
+
 Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      cache_(std::exchange(other.cache_, nullptr)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
     if (this != &other) {
-        sqlite3_finalize(stmt_);
+        release();
         db_ = std::exchange(other.db_, nullptr);
         stmt_ = std::exchange(other.stmt_, nullptr);
+        cache_ = std::exchange(other.cache_, nullptr);
     }
     return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    release();
+}
+
+void Statement::release() {
+    if (cache_ != nullptr)
+        cache_->give_back(stmt_);
+    else
+        sqlite3_finalize(stmt_);
+    stmt_ = nullptr;
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
     sqlite3_bind_int64(stmt_, index, value);
@@ -68,7 +115,9 @@ core::Status Statement::run() {
     }
 }
 
-std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+std::int64_t Statement::column_int(int index) const {
+    return sqlite3_column_int64(stmt_, index);
+}
 
 std::optional<std::int64_t> Statement::column_optional_int(int index) const {
     if (column_is_null(index)) return std::nullopt;
@@ -85,21 +134,29 @@ std::string Statement::column_blob(int index) const {
     return data ? std::string(data, sqlite3_column_bytes(stmt_, index)) : std::string();
 }
 
-bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+bool Statement::column_is_null(int index) const {
+    return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
     if (this != &other) {
+        cache_.reset();
         sqlite3_close_v2(db_);
         db_ = std::exchange(other.db_, nullptr);
+        cache_ = std::move(other.cache_);
     }
     return *this;
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+    cache_.reset();  // its statements first: close_v2 would otherwise keep the connection alive
+    sqlite3_close_v2(db_);
+}
 
 core::Result<Connection> Connection::open(const std::string& path) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     Connection connection(db);
     if (rc != SQLITE_OK) return error_from(db, rc, "cannot open database " + path);
     sqlite3_extended_result_codes(db, 1);
@@ -108,10 +165,13 @@ core::Result<Connection> Connection::open(const std::string& path) {
 }
 
 core::Result<Statement> Connection::prepare(std::string_view sql) {
+    if (cache_ != nullptr)
+        if (sqlite3_stmt* idle = cache_->take(sql)) return Statement(db_, idle, cache_.get());
     sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    const int rc =
+        sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return error_from(db_, rc, "cannot prepare statement");
-    return Statement(db_, stmt);
+    return Statement(db_, stmt, cache_.get());
 }
 
 core::Status Connection::exec(std::string_view sql) {

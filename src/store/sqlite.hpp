@@ -5,10 +5,13 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include "cvdbot/core/result.hpp"
@@ -17,10 +20,40 @@ namespace cvd::store::sql {
 
 core::Error error_from(sqlite3* db, int code, std::string_view what);
 
+// A connection's prepared statements that are not in use, by SQL text. Preparing cost more than
+// running most of the store's statements (a sixth of the daemon's time in a catch-up), and the
+// store runs the same few dozen texts over and over.
+class StatementCache {
+  public:
+    StatementCache() = default;
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+    ~StatementCache();
+
+    // An idle statement for `sql`, or nullptr. Taken out, so a statement nested in another's
+    // loop with the same text gets one of its own.
+    sqlite3_stmt* take(std::string_view sql);
+    // Reset (ending its read of the database) and with its bindings dropped (a bound message can
+    // be megabytes), it waits for the next use; finalized when enough are waiting.
+    void give_back(sqlite3_stmt* stmt);
+    std::size_t idle() const { return idle_.size(); }
+
+  private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    std::unordered_multimap<std::string, sqlite3_stmt*, Hash, std::equal_to<>> idle_;
+};
+
 class Statement {
   public:
     Statement() = default;
-    Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+    // `cache`, if given, takes the statement back when this is done with it.
+    Statement(sqlite3* db, sqlite3_stmt* stmt, StatementCache* cache = nullptr)
+        : db_(db), stmt_(stmt), cache_(cache) {}
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&& other) noexcept;
     Statement(const Statement&) = delete;
@@ -42,10 +75,14 @@ class Statement {
     std::string column_text(int index) const;
     std::string column_blob(int index) const;
     bool column_is_null(int index) const;
+    sqlite3_stmt* raw() const { return stmt_; }
 
   private:
+    void release();
+
     sqlite3* db_ = nullptr;
     sqlite3_stmt* stmt_ = nullptr;
+    StatementCache* cache_ = nullptr;
 };
 
 // Steps through every result row, handing the statement to `row_fn` for each one. row_fn
@@ -70,8 +107,9 @@ constexpr int kBusyTimeoutMs = 5000;
 class Connection {
   public:
     Connection() = default;
-    explicit Connection(sqlite3* db) : db_(db) {}
-    Connection(Connection&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+    explicit Connection(sqlite3* db) : db_(db), cache_(std::make_unique<StatementCache>()) {}
+    Connection(Connection&& other) noexcept
+        : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
     Connection& operator=(Connection&& other) noexcept;
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -79,6 +117,8 @@ class Connection {
 
     static core::Result<Connection> open(const std::string& path);
 
+    // A statement for `sql`, reused from an earlier prepare of the same text when one is idle.
+    // Statements must end before their connection does.
     core::Result<Statement> prepare(std::string_view sql);
     core::Status exec(std::string_view sql);  // several statements, no parameters
     // BEGIN IMMEDIATE unless another connection holds the write lock (then false at once).
@@ -100,6 +140,8 @@ class Connection {
 
   private:
     sqlite3* db_ = nullptr;
+    // On the heap, so statements point at it across moves of the connection.
+    std::unique_ptr<StatementCache> cache_;
 };
 
 }  // namespace cvd::store::sql
