@@ -366,6 +366,7 @@ queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
 lmtp_connect_timeout = 5s
+lmtp_destination_concurrency_limit = 1
 EOF
     # chroot is off everywhere: the queue may live in /tmp and nothing is set up inside it.
     cat >"$PF_CONF/master.cf" <<EOF

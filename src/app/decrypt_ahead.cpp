@@ -49,28 +49,65 @@ DecryptAhead::Stamp DecryptAhead::stamp() const {
     return s;
 }
 
-void DecryptAhead::offer(std::string_view raw) {
+bool DecryptAhead::known(const std::string& hash) const {
+    return in_flight_ == hash || done_.count(hash) != 0 ||
+           std::any_of(queue_.begin(), queue_.end(),
+                       [&](const Job& job) { return job.hash == hash; });
+}
+
+void DecryptAhead::offer(std::int64_t row_id, std::string_view raw) {
     if (raw.size() > kMaxMessageBytes) return;
     auto ciphertext = pgp_mime_ciphertext(raw);
     if (!ciphertext) return;
     std::string hash = core::sha256_hex(*ciphertext);
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ || queue_.size() >= kMaxKept) return;
+        if (stopping_ || queue_.size() >= kMaxKept ||
+            queued_bytes_ + ciphertext->size() > kMaxQueuedBytes || known(hash))
+            return;
         // Answers nobody took (the message went another way) must not pile up.
         if (done_.size() >= kMaxKept) done_.clear();
-        queue_.emplace_back(std::move(hash), std::move(*ciphertext));
+        queued_bytes_ += ciphertext->size();
+        queue_.push_back(Job{row_id, std::move(hash), std::move(*ciphertext)});
     }
     changed_.notify_all();
+}
+
+bool DecryptAhead::unsettled(std::int64_t row_id) {
+    std::lock_guard lock(mutex_);
+    return (!in_flight_.empty() && in_flight_row_ == row_id) ||
+           std::any_of(queue_.begin(), queue_.end(),
+                       [&](const Job& job) { return job.row_id == row_id; });
+}
+
+void DecryptAhead::settle(std::int64_t row_id) {
+    std::unique_lock lock(mutex_);
+    auto queued = std::find_if(queue_.begin(), queue_.end(),
+                               [&](const Job& job) { return job.row_id == row_id; });
+    if (queued != queue_.end() && queued != queue_.begin()) {
+        Job job = std::move(*queued);
+        queue_.erase(queued);
+        queue_.push_front(std::move(job));
+    }
+    changed_.wait(lock, [&] {
+        return stopping_ || ((in_flight_.empty() || in_flight_row_ != row_id) &&
+                             std::none_of(queue_.begin(), queue_.end(),
+                                          [&](const Job& job) { return job.row_id == row_id; }));
+    });
 }
 
 std::optional<crypto::Decryption> DecryptAhead::take(std::string_view ciphertext) {
     const std::string hash = core::sha256_hex(ciphertext);
     std::unique_lock lock(mutex_);
     // Reached first: gpg is not started twice on the same bytes.
-    queue_.erase(std::remove_if(queue_.begin(), queue_.end(),
-                                [&](const auto& job) { return job.first == hash; }),
-                 queue_.end());
+    for (auto job = queue_.begin(); job != queue_.end();) {
+        if (job->hash == hash) {
+            queued_bytes_ -= job->ciphertext.size();
+            job = queue_.erase(job);
+        } else {
+            ++job;
+        }
+    }
     changed_.wait(lock, [&] { return in_flight_ != hash; });
     auto found = done_.find(hash);
     if (found == done_.end()) return std::nullopt;
@@ -94,24 +131,27 @@ DecryptAhead::Counts DecryptAhead::counts() {
 
 void DecryptAhead::run() {
     for (;;) {
-        std::pair<std::string, std::string> job;
+        Job job;
         {
             std::unique_lock lock(mutex_);
             changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
             job = std::move(queue_.front());
             queue_.pop_front();
-            in_flight_ = job.first;
+            queued_bytes_ -= job.ciphertext.size();
+            in_flight_ = job.hash;
+            in_flight_row_ = job.row_id;
         }
         // Stamped before: a key change during the run makes the answer stale, never wrong.
         const Stamp before = stamp();
-        auto decrypted = keyring_.decrypt(job.second);
+        auto decrypted = keyring_.decrypt(job.ciphertext);
         {
             std::lock_guard lock(mutex_);
             in_flight_.clear();
+            in_flight_row_ = 0;
             ++counts_.decrypted;
             // An error (agent gone, say) is the daemon's to meet and report: not kept.
-            if (decrypted) done_[job.first] = Done{before, std::move(*decrypted)};
+            if (decrypted) done_[job.hash] = Done{before, std::move(*decrypted)};
         }
         changed_.notify_all();
     }

@@ -3,11 +3,13 @@
 // up, gpg opens the next message while the daemon parses, files and answers this one. Each
 // decryption is one gpg run (15-45 ms), the largest cost of an encrypted report.
 //
-// The daemon offers every stored message it will process soon; its Keyring then takes the
-// decryption from here (use_precomputed) instead of running gpg again. An answer is used
-// only if the keyring's files are as they were when it was made: a key imported by an
-// earlier message must count for the signature check of a later one. A message the daemon
-// reaches first is dropped from the queue (or waited for, if gpg is already on it).
+// The daemon offers the stored messages it will process next (a window that moves with it);
+// its Keyring then takes the decryption from here (use_precomputed) instead of running gpg
+// again. An answer is used only if the keyring's files are as they were when it was made: a
+// key imported by an earlier message must count for the signature check of a later one. The
+// daemon waits for a message still being decrypted (settle) before it takes the database's
+// write lock for it, so the outbox sender can record its replies meanwhile; a message it
+// reaches first anyway is dropped from the queue (or waited for, if gpg is already on it).
 
 #include <condition_variable>
 #include <cstdint>
@@ -32,6 +34,8 @@ class DecryptAhead : public crypto::PrecomputedDecryptions {
     static constexpr std::size_t kMaxKept = 64;
     // Larger messages are left to the daemon: the copy would cost memory the target forbids.
     static constexpr std::size_t kMaxMessageBytes = 1u << 20;
+    // Ciphertext copies waiting in the queue, at most: memory stays flat with large messages.
+    static constexpr std::size_t kMaxQueuedBytes = 8u << 20;
 
     // Opens a Keyring of its own on the same home and starts the thread.
     static core::Result<std::shared_ptr<DecryptAhead>> start(const crypto::KeyringSettings&);
@@ -39,8 +43,13 @@ class DecryptAhead : public crypto::PrecomputedDecryptions {
     DecryptAhead(const DecryptAhead&) = delete;
     DecryptAhead& operator=(const DecryptAhead&) = delete;
 
-    // A stored message the daemon will process soon; only PGP/MIME encrypted ones are taken.
-    void offer(std::string_view raw);
+    // Stored message `row_id`, which the daemon will process soon; only PGP/MIME encrypted ones
+    // are taken, each ciphertext once.
+    void offer(std::int64_t row_id, std::string_view raw);
+    // Whether the row's decryption is still queued or running.
+    bool unsettled(std::int64_t row_id);
+    // Until it is not: a queued row goes first.
+    void settle(std::int64_t row_id);
     std::optional<crypto::Decryption> take(std::string_view ciphertext) override;
     void stop();
 
@@ -74,9 +83,18 @@ class DecryptAhead : public crypto::PrecomputedDecryptions {
     std::mutex mutex_;  // guards what follows
     std::condition_variable changed_;
     bool stopping_ = false;
-    std::deque<std::pair<std::string, std::string>> queue_;  // content hash, ciphertext
-    std::string in_flight_;                                  // hash gpg is working on
-    std::map<std::string, Done> done_;                       // by content hash
+    struct Job {
+        std::int64_t row_id = 0;
+        std::string hash;  // of the ciphertext
+        std::string ciphertext;
+    };
+    bool known(const std::string& hash) const;
+
+    std::deque<Job> queue_;
+    std::size_t queued_bytes_ = 0;
+    std::string in_flight_;  // hash gpg is working on
+    std::int64_t in_flight_row_ = 0;
+    std::map<std::string, Done> done_;  // by content hash
     Counts counts_;
 
     std::thread thread_;  // last: started when everything above exists

@@ -12,6 +12,10 @@ namespace {
 constexpr int kDueBatch = 50;
 // Without a wake-up (the daemon wakes this after every commit), a look every so often.
 constexpr auto kIdleLook = std::chrono::seconds(1);
+
+long long milliseconds(std::chrono::steady_clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
 }  // namespace
 
 core::Result<std::unique_ptr<OutboxSender>> OutboxSender::start(const std::string& database,
@@ -94,10 +98,15 @@ void OutboxSender::run() {
         }
         sent_in_pass_ = 0;
         commits_before_pass_ = store_.commits();
+        smtp_time_ = record_time_ = {};
+        const auto pass_start = std::chrono::steady_clock::now();
         send_due();
         if (sent_in_pass_ > 0)
-            spdlog::info("outbox: sent {}, recorded in {} commit(s)", sent_in_pass_,
-                         store_.commits() - commits_before_pass_);
+            spdlog::info(
+                "outbox: sent {} in {} ms (SMTP {} ms, recording {} ms), recorded in {} commit(s)",
+                sent_in_pass_, milliseconds(std::chrono::steady_clock::now() - pass_start),
+                milliseconds(smtp_time_), milliseconds(record_time_),
+                store_.commits() - commits_before_pass_);
     }
     // What went out is recorded before the daemon ends; if even that fails, it goes out again
     // on the next start.
@@ -121,13 +130,16 @@ void OutboxSender::send_due() {
         for (auto& item : *due)
             if (!held_back(item.row_id)) todo.push_back(std::move(item));
         if (todo.empty()) return;
-        for (auto& item : todo) {
+        for (std::size_t i = 0; i < todo.size(); ++i) {
+            auto& item = todo[i];
             {
                 std::lock_guard lock(mutex_);
                 if (stopping_) return;
             }
+            const auto smtp_start = std::chrono::steady_clock::now();
             auto sent =
                 smtp_.send(net::SmtpEnvelope{item.envelope_from, item.recipients}, item.raw);
+            smtp_time_ += std::chrono::steady_clock::now() - smtp_start;
             if (sent) {
                 {
                     std::lock_guard lock(mutex_);
@@ -135,7 +147,7 @@ void OutboxSender::send_due() {
                 }
                 ++sent_in_pass_;
                 spdlog::info("sent <{}> to {}", item.message_id, item.recipients.front());
-                if (!record_sent()) return;
+                if (!record_sent(i + 1 == todo.size())) return;
                 continue;
             }
             item.raw.clear();
@@ -151,8 +163,17 @@ void OutboxSender::send_due() {
     }
 }
 
-bool OutboxSender::record_sent() {
-    const auto give_up_at = std::chrono::steady_clock::now() + kRecordPatience;
+bool OutboxSender::record_sent(bool sync) {
+    const auto started = std::chrono::steady_clock::now();
+    struct AddTime {
+        std::chrono::steady_clock::time_point started;
+        std::chrono::steady_clock::duration& total;
+        ~AddTime() { total += std::chrono::steady_clock::now() - started; }
+    } add_time{started, record_time_};
+    const auto give_up_at = started + kRecordPatience;
+    sync = sync || started - last_synced_record_ >= kSyncEvery;
+    if (auto set = store_.set_synced_commits(sync); !set)
+        spdlog::warn("outbox: {}", core::describe(set.error()));  // the last setting stays
     for (;;) {
         const auto rows = unrecorded();
         if (rows.empty()) return true;
@@ -170,6 +191,7 @@ bool OutboxSender::record_sent() {
             return false;
         }
         if (*tried) {
+            if (sync) last_synced_record_ = started;
             recorded(rows);
             return true;
         }

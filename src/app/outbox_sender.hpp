@@ -37,6 +37,11 @@ class OutboxSender {
   public:
     // How long sending waits for its record before it stops until the next wake-up.
     static constexpr std::chrono::seconds kRecordPatience{30};
+    // Each record is committed before the next reply goes, so a crash of the daemon repeats
+    // one reply at most. A disk sync for each cost as much as a third of the SMTP transaction;
+    // so records are synced at the end of each batch and at least this often: a crash of the
+    // whole machine may repeat the replies of this last stretch (never lose one).
+    static constexpr std::chrono::milliseconds kSyncEvery{100};
 
     // Opens its own connection to the database at `database` and starts the thread.
     static core::Result<std::unique_ptr<OutboxSender>> start(const std::string& database,
@@ -67,8 +72,10 @@ class OutboxSender {
     void run();
     // Sends what is due until nothing is, a send fails, or the records fall too far behind.
     void send_due();
-    // Records the sent reply: its own commit, or the daemon's next one.
-    bool record_sent();
+    // Records the sent reply: its own commit, or the daemon's next one. `sync`: the commit
+    // waits for the disk (the end of a batch); otherwise only when the last synced record is
+    // kSyncEvery old.
+    bool record_sent(bool sync = true);
     bool held_back(std::int64_t outbox_row_id);
 
     store::Store store_;
@@ -76,6 +83,10 @@ class OutboxSender {
     const core::Clock& clock_;
     int sent_in_pass_ = 0;
     std::uint64_t commits_before_pass_ = 0;
+    // Where a pass's time went, for its log line: SMTP transactions, and recording them.
+    std::chrono::steady_clock::duration smtp_time_{};
+    std::chrono::steady_clock::duration record_time_{};
+    std::chrono::steady_clock::time_point last_synced_record_{};
 
     std::mutex mutex_;  // guards what follows
     std::condition_variable woken_cv_;

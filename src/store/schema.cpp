@@ -416,6 +416,10 @@ std::uint64_t Store::commits() const {
     return impl_->commits;
 }
 
+core::Status Store::set_synced_commits(bool synced) {
+    return impl_->db.exec(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+}
+
 core::Status Store::savepoint(const std::function<core::Status()>& body) {
     if (impl_->transaction_depth == 0)
         return core::make_error(core::ErrorKind::internal, "a savepoint needs an open transaction");

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "pgp_open.hpp"
 #include "pgp_world.hpp"
@@ -53,7 +54,7 @@ TEST_CASE("decrypt ahead: an answer made before the signer's key came is not use
     Precomputed use(w.bot, ahead);
 
     const std::string first = encrypted_mail(late, late.encrypt_to(w.bot_fingerprint, "one", true));
-    ahead->offer(first);
+    ahead->offer(1, first);
     wait_decrypted(*ahead, 1);
     // The signer's key arrives now, as an earlier message's Autocrypt header would bring it.
     REQUIRE(w.bot.import_keys(late.gpg({"--armor", "--export", late.fingerprint}, "")).ok());
@@ -70,7 +71,7 @@ TEST_CASE("decrypt ahead: an answer made before the signer's key came is not use
     // With the keyring unchanged, the next answer is taken as made: no gpg run of its own.
     const std::string second =
         encrypted_mail(late, late.encrypt_to(w.bot_fingerprint, "two", true));
-    ahead->offer(second);
+    ahead->offer(2, second);
     wait_decrypted(*ahead, 2);
     opened = w.bot.decrypt(*app::pgp_mime_ciphertext(second));
     REQUIRE(opened);
@@ -80,8 +81,8 @@ TEST_CASE("decrypt ahead: an answer made before the signer's key came is not use
 
     // Plain mail and mail too large to copy are not taken; what was never offered is
     // decrypted by the daemon's keyring itself.
-    ahead->offer("From: <a@example.test>\r\nSubject: plain\r\n\r\nhello\r\n");
-    ahead->offer(encrypted_mail(late, std::string(app::DecryptAhead::kMaxMessageBytes, 'x')));
+    ahead->offer(3, "From: <a@example.test>\r\nSubject: plain\r\n\r\nhello\r\n");
+    ahead->offer(4, encrypted_mail(late, std::string(app::DecryptAhead::kMaxMessageBytes, 'x')));
     const std::string third =
         encrypted_mail(late, late.encrypt_to(w.bot_fingerprint, "three", true));
     opened = w.bot.decrypt(*app::pgp_mime_ciphertext(third));
@@ -90,4 +91,34 @@ TEST_CASE("decrypt ahead: an answer made before the signer's key came is not use
     ahead->stop();
     CHECK(ahead->counts().decrypted == 2);
     CHECK(ahead->counts().used == 1);
+}
+
+TEST_CASE("decrypt ahead: a message the daemon waits for goes first, and is then settled") {
+    auto& w = PgpWorld::get();
+    const Party sender = test::make_party("queued", "Queued Sender");
+    sender.gpg({"--import"}, w.bot_public);
+    auto started = app::DecryptAhead::start(w.bot.settings());
+    REQUIRE(started);
+    auto ahead = *started;
+    std::vector<std::string> mails;
+    for (std::int64_t row = 1; row <= 3; ++row) {
+        mails.push_back(encrypted_mail(
+            sender, sender.encrypt_to(w.bot_fingerprint, "report " + std::to_string(row), false)));
+        ahead->offer(row, mails.back());
+    }
+    CHECK(ahead->unsettled(3));
+    CHECK_FALSE(ahead->unsettled(9));  // never offered: nothing to wait for
+    ahead->settle(3);
+    CHECK_FALSE(ahead->unsettled(3));
+    // Row 3 jumped the queue: row 2 (behind it now) is still waiting or running. Without the
+    // jump, settling 3 would have waited for 1 and 2 as well.
+    CHECK(ahead->unsettled(2));
+    ahead->settle(2);
+    ahead->settle(1);
+    CHECK(ahead->counts().decrypted == 3);
+    // The same ciphertext offered again (a resent message) is not decrypted twice.
+    ahead->offer(4, mails[0]);
+    CHECK_FALSE(ahead->unsettled(4));
+    ahead->stop();
+    CHECK(ahead->counts().decrypted == 3);
 }

@@ -1,3 +1,5 @@
+#include "cvdbot/store/store.hpp"
+
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -5,7 +7,6 @@
 #include <filesystem>
 
 #include "cvdbot/core/text.hpp"
-#include "cvdbot/store/store.hpp"
 #include "store_fixture.hpp"
 
 using namespace cvd;
@@ -69,7 +70,8 @@ TEST_CASE("Raw messages are kept exactly, empty and larger than one blob piece")
     REQUIRE(empty.ok());
     CHECK(s.raw_message(empty->row_id)->empty());
     std::string big((3u << 20) + 12345, '\0');
-    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 131 + i / 4096) & 0xff);
+    for (std::size_t i = 0; i < big.size(); ++i)
+        big[i] = static_cast<char>((i * 131 + i / 4096) & 0xff);
     auto stored = s.store_fetched({"INBOX", 1, 2}, big, kNow);
     REQUIRE(stored.ok());
     CHECK(stored->outcome == FetchOutcome::stored);
@@ -92,8 +94,9 @@ TEST_CASE("Case numbers count per year and cases are found by id and by Message-
     CHECK((*s.find_case(*core::parse_case_id("CVD#2026-0002")))->row_id == b->row_id);
     CHECK_FALSE(s.find_case(*core::parse_case_id("CVD#2026-0009"))->has_value());
 
-    OutboundMail mail{a->row_id, "ack1@example.test", "bot@example.test", {"alice@example.test"}, "s", "b",
-                      "raw bytes", std::nullopt, std::nullopt};
+    OutboundMail mail{
+        a->row_id,   "ack1@example.test", "bot@example.test", {"alice@example.test"}, "s", "b",
+        "raw bytes", std::nullopt,        std::nullopt};
     REQUIRE(s.queue_outbound(mail, kNow).ok());
     auto by_ref = s.find_thread_by_message_ids({"unknown@x", "ack1@example.test"});
     REQUIRE(by_ref.ok());
@@ -132,8 +135,15 @@ TEST_CASE("Participants are unique per case, role and address") {
 TEST_CASE("The outbox hands out due mail and records sends, retries and failures") {
     TempDb db;
     auto s = open_store(db);
-    OutboundMail mail{std::nullopt, "m1@example.test", "bot@example.test", {"a@example.test", "b@example.test"},
-                      "s", "b", "raw", std::nullopt, std::nullopt};
+    OutboundMail mail{std::nullopt,
+                      "m1@example.test",
+                      "bot@example.test",
+                      {"a@example.test", "b@example.test"},
+                      "s",
+                      "b",
+                      "raw",
+                      std::nullopt,
+                      std::nullopt};
     auto row = s.queue_outbound(mail, kNow);
     REQUIRE(row.ok());
     auto due = s.due_outbox(kNow, 10);
@@ -169,7 +179,8 @@ TEST_CASE("Transactions roll back as a whole") {
     CHECK(s.create_case("CVD", kNow, "")->id.number == 1);
 }
 
-TEST_CASE("try_transaction answers at once while another connection writes, and commits otherwise") {
+TEST_CASE(
+    "try_transaction answers at once while another connection writes, and commits otherwise") {
     TempDb db;
     auto daemon = open_store(db);
     auto sender = open_store(db);  // the outbox sender's own connection
@@ -210,10 +221,11 @@ TEST_CASE("try_transaction answers at once while another connection writes, and 
     CHECK_FALSE(failed.ok());
     CHECK(daemon.list_cases()->size() == 2);
     // Inside a transaction of its own connection it is a bug, said as an error.
-    REQUIRE(sender.transaction([&]() -> core::Status {
-                   CHECK_FALSE(sender.try_transaction([] { return core::Status{}; }).ok());
-                   return {};
-               })
+    REQUIRE(sender
+                .transaction([&]() -> core::Status {
+                    CHECK_FALSE(sender.try_transaction([] { return core::Status{}; }).ok());
+                    return {};
+                })
                 .ok());
 }
 
@@ -221,7 +233,9 @@ TEST_CASE("The audit log is append-only and merged into the timeline") {
     TempDb db;
     auto s = open_store(db);
     auto c = s.create_case("CVD", kNow, "");
-    REQUIRE(s.audit({0, c->row_id, kNow, "bot", "case_opened", "report from a@example.test", std::nullopt}).ok());
+    REQUIRE(s.audit({0, c->row_id, kNow, "bot", "case_opened", "report from a@example.test",
+                     std::nullopt})
+                .ok());
     auto log = s.audit_log(c->row_id);
     REQUIRE(log->size() == 1);
     CHECK((*log)[0].action == "case_opened");
@@ -237,11 +251,17 @@ TEST_CASE("Audit entries are counted by action, detail, case and time (the reply
     auto s = open_store(db);
     auto c = s.create_case("CVD", kNow, "");
     const auto hour = std::chrono::seconds(3600);
-    REQUIRE(s.audit({0, c->row_id, kNow - 2 * hour, "bot", "auto_reply", "a@example.test", std::nullopt}).ok());
-    REQUIRE(s.audit({0, c->row_id, kNow, "bot", "auto_reply", "a@example.test", std::nullopt}).ok());
-    REQUIRE(s.audit({0, std::nullopt, kNow, "bot", "auto_reply", "a@example.test", std::nullopt}).ok());
-    REQUIRE(s.audit({0, c->row_id, kNow, "bot", "auto_reply", "b@example.test", std::nullopt}).ok());
-    REQUIRE(s.audit({0, c->row_id, kNow, "bot", "case_opened", "a@example.test", std::nullopt}).ok());
+    REQUIRE(s.audit({0, c->row_id, kNow - 2 * hour, "bot", "auto_reply", "a@example.test",
+                     std::nullopt})
+                .ok());
+    REQUIRE(
+        s.audit({0, c->row_id, kNow, "bot", "auto_reply", "a@example.test", std::nullopt}).ok());
+    REQUIRE(
+        s.audit({0, std::nullopt, kNow, "bot", "auto_reply", "a@example.test", std::nullopt}).ok());
+    REQUIRE(
+        s.audit({0, c->row_id, kNow, "bot", "auto_reply", "b@example.test", std::nullopt}).ok());
+    REQUIRE(
+        s.audit({0, c->row_id, kNow, "bot", "case_opened", "a@example.test", std::nullopt}).ok());
     auto counts = s.count_audit("auto_reply", "a@example.test", c->row_id, kNow - hour);
     REQUIRE(counts.ok());
     CHECK(counts->first == 2);   // the old one is outside the window, case_opened is another action
@@ -249,6 +269,28 @@ TEST_CASE("Audit entries are counted by action, detail, case and time (the reply
     auto no_case = s.count_audit("auto_reply", "nobody@example.test", std::nullopt, kNow - hour);
     REQUIRE(no_case.ok());
     CHECK(*no_case == std::pair{0, 0});
+}
+
+TEST_CASE("Unsynced commits are seen by other connections and after reopening") {
+    TempDb db;
+    std::int64_t row = 0;
+    {
+        auto s = open_store(db);
+        REQUIRE(s.set_synced_commits(false).ok());
+        OutboundMail mail{
+            std::nullopt, "m1@example.test", "bot@example.test", {"a@example.test"}, "s", "b",
+            "raw",        std::nullopt,      std::nullopt};
+        auto queued = s.queue_outbound(mail, kNow);
+        REQUIRE(queued.ok());
+        row = *queued;
+        REQUIRE(s.transaction([&] { return s.mark_sent(row, kNow); }).ok());
+        auto other = open_store(db);
+        CHECK(other.due_outbox(kNow, 10)->empty());
+        REQUIRE(s.set_synced_commits(true).ok());
+    }
+    auto reopened = open_store(db);
+    CHECK(reopened.due_outbox(kNow, 10)->empty());
+    CHECK(*reopened.outbox_count(OutboxState::sent) == 1);
 }
 
 TEST_CASE("Values we did not write are reported, not trusted") {
@@ -265,7 +307,8 @@ TEST_CASE("Values we did not write are reported, not trusted") {
 }
 
 namespace {
-domain::Participant vendor_participant(std::int64_t case_row, const std::string& address, const std::string& org) {
+domain::Participant vendor_participant(std::int64_t case_row, const std::string& address,
+                                       const std::string& org) {
     domain::Participant p;
     p.case_row_id = case_row;
     p.role = domain::Role::vendor;
@@ -282,8 +325,10 @@ TEST_CASE("Every participant thread has its own unguessable reply token") {
     TempDb db;
     auto s = open_store(db);
     auto c = s.create_case("CVD", kNow, "");
-    auto a = s.add_participant(vendor_participant(c->row_id, "psirt@vendor-a.test", "Vendor A"), kNow);
-    auto b = s.add_participant(vendor_participant(c->row_id, "security@vendor-b.test", "Vendor B"), kNow);
+    auto a =
+        s.add_participant(vendor_participant(c->row_id, "psirt@vendor-a.test", "Vendor A"), kNow);
+    auto b = s.add_participant(vendor_participant(c->row_id, "security@vendor-b.test", "Vendor B"),
+                               kNow);
     REQUIRE(a.ok());
     REQUIRE(b.ok());
     CHECK(a->reply_token != b->reply_token);
@@ -303,10 +348,13 @@ TEST_CASE("Threads are found by any stored Message-ID, most specific first") {
     TempDb db;
     auto s = open_store(db);
     auto c = s.create_case("CVD", kNow, "");
-    auto a = s.add_participant(vendor_participant(c->row_id, "psirt@vendor-a.test", "Vendor A"), kNow);
-    auto b = s.add_participant(vendor_participant(c->row_id, "security@vendor-b.test", "Vendor B"), kNow);
+    auto a =
+        s.add_participant(vendor_participant(c->row_id, "psirt@vendor-a.test", "Vendor A"), kNow);
+    auto b = s.add_participant(vendor_participant(c->row_id, "security@vendor-b.test", "Vendor B"),
+                               kNow);
     for (auto [id, who] : {std::pair{"to-a@bot", a->row_id}, std::pair{"to-b@bot", b->row_id}}) {
-        OutboundMail mail{c->row_id, id, "bot@example.test", {"x@example.test"}, "s", "b", "raw", std::nullopt, who};
+        OutboundMail mail{c->row_id,    id, "bot@example.test", {"x@example.test"}, "s", "b", "raw",
+                          std::nullopt, who};
         REQUIRE(s.queue_outbound(mail, kNow).ok());
     }
     auto found = s.find_thread_by_message_ids({"unknown@x", "to-b@bot", "to-a@bot"});
@@ -324,7 +372,8 @@ TEST_CASE("Ticket numbers find the thread only for the participant who used them
     TempDb db;
     auto s = open_store(db);
     auto c = s.create_case("CVD", kNow, "");
-    auto a = s.add_participant(vendor_participant(c->row_id, "psirt@vendor-a.test", "Vendor A"), kNow);
+    auto a =
+        s.add_participant(vendor_participant(c->row_id, "psirt@vendor-a.test", "Vendor A"), kNow);
     REQUIRE(s.remember_ticket(c->row_id, a->row_id, "PSIRT-4711").ok());
     REQUIRE(s.remember_ticket(c->row_id, a->row_id, "PSIRT-4711").ok());
     auto found = s.find_thread_by_ticket({"INC-1", "PSIRT-4711"}, "psirt@vendor-a.test");
@@ -340,8 +389,12 @@ TEST_CASE("Case lists filter by state, track, vendor, text and overdue timers") 
     auto two = s.create_case("CVD", kNow, "SQL injection in Shop");
     REQUIRE(s.set_case_state(two->row_id, domain::CaseState::accepted, kNow).ok());
     REQUIRE(s.set_case_track(two->row_id, domain::Track::web, kNow).ok());
-    REQUIRE(s.add_participant(vendor_participant(one->row_id, "psirt@vendor-a.test", "Vendor A"), kNow).ok());
-    REQUIRE(s.arm_timer({0, one->row_id, std::nullopt, "vendor_first_reply", kNow + std::chrono::days(7), "armed"}).ok());
+    REQUIRE(
+        s.add_participant(vendor_participant(one->row_id, "psirt@vendor-a.test", "Vendor A"), kNow)
+            .ok());
+    REQUIRE(s.arm_timer({0, one->row_id, std::nullopt, "vendor_first_reply",
+                         kNow + std::chrono::days(7), "armed"})
+                .ok());
 
     CHECK(s.list_cases()->size() == 2);
     CaseFilter by_state;
@@ -370,8 +423,9 @@ TEST_CASE("Case lists filter by state, track, vendor, text and overdue timers") 
 TEST_CASE("A version 1 database is migrated to the current schema with its data intact") {
     TempDb db;
     REQUIRE(migrate_database_to(db.path, 1).ok());
-    REQUIRE(db.exec("INSERT INTO cases (prefix, year, number, state, title, created_at, updated_at) "
-                    "VALUES ('CVD', 2026, 1, 'received', 'old', 1795000000, 1795000000)") == SQLITE_OK);
+    REQUIRE(
+        db.exec("INSERT INTO cases (prefix, year, number, state, title, created_at, updated_at) "
+                "VALUES ('CVD', 2026, 1, 'received', 'old', 1795000000, 1795000000)") == SQLITE_OK);
     REQUIRE(db.exec("INSERT INTO participants (case_id, role, address, created_at) "
                     "VALUES (1, 'discoverer', 'old@example.test', 1795000000)") == SQLITE_OK);
     auto s = open_store(db);
@@ -401,7 +455,8 @@ TEST_CASE("Advisory facts, lists, vendor statements and revisions are kept per c
     CHECK_FALSE(*s.add_advisory_item(id, {"cve", "CVE-2027-12345"}, kNow));
     CHECK(*s.add_advisory_item(id, {"cve", "CVE-2027-12346"}, kNow));
     CHECK(*s.remove_advisory_item(id, {"cve", "CVE-2027-12346"}));
-    REQUIRE(s.set_vendor_statement(id, {"Example", "affected", "日本語", "", 1, std::nullopt}).ok());
+    REQUIRE(
+        s.set_vendor_statement(id, {"Example", "affected", "日本語", "", 1, std::nullopt}).ok());
     REQUIRE(s.set_vendor_statement(id, {"Example", "fixed", "", "English", 2, std::nullopt}).ok());
     CHECK(*s.add_advisory_revision(id, {0, "2027-01-15", "公開", "Initial release"}) == 1);
     CHECK(*s.add_advisory_revision(id, {0, "2027-02-01", "更新", "Updated"}) == 2);

@@ -49,6 +49,10 @@ class Store {
     // Transactions that changed rows, committed since the store was opened: each costs a disk
     // sync, so this is what the daemon's log reports to show its writes are grouped.
     std::uint64_t commits() const;
+    // Whether commits wait for the disk (the default). Unsynced ones survive a crash of this
+    // process but not of the machine, until a synced commit on any connection or a checkpoint
+    // (both sync the whole write-ahead log). For records that are cheap to repeat.
+    core::Status set_synced_commits(bool synced);
     // Inside a transaction: `body`'s changes are undone if it fails, the rest of the
     // transaction goes on (one refused command among several).
     core::Status savepoint(const std::function<core::Status()>& body);
