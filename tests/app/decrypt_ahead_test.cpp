@@ -42,15 +42,21 @@ struct Precomputed {
     ~Precomputed() { keyring.use_precomputed(nullptr); }
 };
 
+// A sender who knows the bot's key, and a DecryptAhead on the bot's keyring.
+std::pair<Party, std::shared_ptr<app::DecryptAhead>> sender_and_ahead(PgpWorld& w,
+                                                                      const std::string& name) {
+    Party sender = test::make_party(name, name + " Sender");
+    sender.gpg({"--import"}, w.bot_public);
+    auto started = app::DecryptAhead::start(w.bot.settings());
+    REQUIRE(started);
+    return {std::move(sender), *started};
+}
+
 }  // namespace
 
 TEST_CASE("decrypt ahead: an answer made before the signer's key came is not used") {
     auto& w = PgpWorld::get();
-    const Party late = test::make_party("late", "Late Signer");
-    late.gpg({"--import"}, w.bot_public);
-    auto started = app::DecryptAhead::start(w.bot.settings());
-    REQUIRE(started);
-    auto ahead = *started;
+    const auto [late, ahead] = sender_and_ahead(w, "late");
     Precomputed use(w.bot, ahead);
 
     const std::string first = encrypted_mail(late, late.encrypt_to(w.bot_fingerprint, "one", true));
@@ -95,11 +101,7 @@ TEST_CASE("decrypt ahead: an answer made before the signer's key came is not use
 
 TEST_CASE("decrypt ahead: a message the daemon waits for goes first, and is then settled") {
     auto& w = PgpWorld::get();
-    const Party sender = test::make_party("queued", "Queued Sender");
-    sender.gpg({"--import"}, w.bot_public);
-    auto started = app::DecryptAhead::start(w.bot.settings());
-    REQUIRE(started);
-    auto ahead = *started;
+    const auto [sender, ahead] = sender_and_ahead(w, "queued");
     std::vector<std::string> mails;
     for (std::int64_t row = 1; row <= 3; ++row) {
         mails.push_back(encrypted_mail(
