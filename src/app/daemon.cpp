@@ -265,8 +265,7 @@ Status Daemon::process_pending(CycleReport& report) {
                 // it cannot get the lock between the groups (and sends no more until then).
                 if (sender_) {
                     marked = sender_->unrecorded();
-                    for (const auto row : marked)
-                        if (auto s = store_.mark_sent(row, clock_.now()); !s) return s;
+                    if (auto s = store_.mark_sent(marked, clock_.now()); !s) return s;
                 }
                 return {};
             });
@@ -338,25 +337,23 @@ Status Daemon::drain_outbox(CycleReport& report) {
         for (const auto& item : *due) {
             auto sent =
                 smtp_.send(net::SmtpEnvelope{item.envelope_from, item.recipients}, item.raw);
-            const int attempts = item.attempts + 1;
             if (sent) {
                 if (auto s = store_.mark_sent(item.row_id, clock_.now()); !s) return s;
                 ++report.sent;
                 spdlog::info("sent <{}> to {}", item.message_id, item.recipients.front());
                 continue;
             }
-            if (auto s = record_send_failure(item, sent.error(), report); !s) return s;
-            if (sent.error().kind != core::ErrorKind::rejected &&
-                attempts < rules_.outbox.max_attempts)
-                return {};  // the server is not taking mail now: the rest waits for the next cycle
+            auto deferred = record_send_failure(item, sent.error(), report);
+            if (!deferred) return deferred.error();
+            if (*deferred) return {};  // the server is not taking mail now: the rest waits
         }
     }
 }
 
 // A send that failed: retried later, or given up on (audited, coordinators told, and a
 // refusal counted by the rules).
-Status Daemon::record_send_failure(const store::OutboxItem& item, const core::Error& error,
-                                   CycleReport& report) {
+core::Result<bool> Daemon::record_send_failure(const store::OutboxItem& item,
+                                               const core::Error& error, CycleReport& report) {
     const int attempts = item.attempts + 1;
     if (error.kind == core::ErrorKind::rejected || attempts >= rules_.outbox.max_attempts) {
         const auto failed = store_.transaction([&]() -> Status {
@@ -380,24 +377,25 @@ Status Daemon::record_send_failure(const store::OutboxItem& item, const core::Er
             if (error.kind != core::ErrorKind::rejected) return {};
             return engine_.delivery_refused(*item.case_row_id, item.recipients, clock_.now());
         });
-        if (!failed) return failed;
+        if (!failed) return failed.error();
         ++report.send_failed;
         spdlog::error("giving up on <{}>: {}", item.message_id, error.message);
-        return {};
+        return false;
     }
     const auto delay = rules::retry_delay(rules_.outbox, attempts);
     if (auto s = store_.mark_retry(item.row_id, attempts, clock_.now() + delay, error.message); !s)
-        return s;
+        return s.error();
     ++report.send_deferred;
     spdlog::warn("SMTP {}: {}; <{}> stays queued, retry in {} s", config_.smtp.url, error.message,
                  item.message_id, delay.count());
-    return {};
+    return true;
 }
 
 // What the background sender could not send, recorded here where the case engine lives.
 Status Daemon::record_send_failures(CycleReport& report) {
     for (const auto& failure : sender_->take_failures()) {
-        if (auto s = record_send_failure(failure.item, failure.error, report); !s) return s;
+        if (auto recorded = record_send_failure(failure.item, failure.error, report); !recorded)
+            return recorded.error();
         sender_->settled(failure.item.row_id);
     }
     return {};

@@ -71,8 +71,9 @@ class Daemon {
                                                             CycleReport& report);
     core::Status mark_on_server();
     core::Status drain_outbox(CycleReport& report);
-    core::Status record_send_failure(const store::OutboxItem& item, const core::Error& error,
-                                     CycleReport& report);
+    // Records a failed send: kept for a retry (true) or given up on (false).
+    core::Result<bool> record_send_failure(const store::OutboxItem& item, const core::Error& error,
+                                           CycleReport& report);
     core::Status record_send_failures(CycleReport& report);
     net::SmtpSettings smtp_settings() const;
     bool to_a_coordinator(const std::vector<std::string>& recipients) const;

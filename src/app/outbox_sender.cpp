@@ -178,11 +178,7 @@ bool OutboxSender::record_sent(bool sync) {
         const auto rows = unrecorded();
         if (rows.empty()) return true;
         const auto now = clock_.now();
-        auto tried = store_.try_transaction([&]() -> core::Status {
-            for (const auto row : rows)
-                if (auto s = store_.mark_sent(row, now); !s) return s;
-            return {};
-        });
+        auto tried = store_.try_transaction([&] { return store_.mark_sent(rows, now); });
         if (!tried) {
             spdlog::error(
                 "outbox: recording {} sent message(s) failed: {}; not sending more "

@@ -104,14 +104,21 @@ Result<std::vector<OutboxItem>> Store::due_outbox(core::Timestamp now, int limit
 }
 
 Status Store::mark_sent(std::int64_t outbox_row_id, core::Timestamp now) {
+    return mark_sent(std::vector<std::int64_t>{outbox_row_id}, now);
+}
+
+Status Store::mark_sent(const std::vector<std::int64_t>& outbox_row_ids, core::Timestamp now) {
     // A transaction of its own (as autocommit would be), so that commits() counts it.
     return transaction([&]() -> Status {
-        auto stmt = impl_->db.prepare(
-            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
-            "last_error = '' WHERE id = ? AND state = 'queued'");
-        if (!stmt) return stmt.error();
-        stmt->bind(1, core::to_unix(now)).bind(2, outbox_row_id);
-        return stmt->run();
+        for (const auto row_id : outbox_row_ids) {
+            auto stmt = impl_->db.prepare(
+                "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
+                "last_error = '' WHERE id = ? AND state = 'queued'");
+            if (!stmt) return stmt.error();
+            stmt->bind(1, core::to_unix(now)).bind(2, row_id);
+            if (auto s = stmt->run(); !s) return s;
+        }
+        return {};
     });
 }
 
