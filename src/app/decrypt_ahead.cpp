@@ -34,21 +34,6 @@ void DecryptAhead::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-DecryptAhead::Stamp DecryptAhead::stamp() const {
-    Stamp s;
-    std::error_code ec;
-    for (const char* name : {"pubring.kbx", "pubring.gpg"}) {
-        const auto path = home_ / name;
-        if (!std::filesystem::exists(path, ec)) continue;
-        s.pubring = std::filesystem::last_write_time(path, ec);
-        s.pubring_size = std::filesystem::file_size(path, ec);
-        break;
-    }
-    s.secrets = std::filesystem::last_write_time(home_ / "private-keys-v1.d", ec);
-    s.trustdb = std::filesystem::last_write_time(home_ / "trustdb.gpg", ec);
-    return s;
-}
-
 bool DecryptAhead::known(const std::string& hash) const {
     return in_flight_ == hash || done_.count(hash) != 0 ||
            std::any_of(queue_.begin(), queue_.end(),
@@ -114,7 +99,7 @@ std::optional<crypto::Decryption> DecryptAhead::take(std::string_view ciphertext
     Done done = std::move(found->second);
     done_.erase(found);
     lock.unlock();
-    if (!(done.stamp == stamp())) {
+    if (!(done.stamp == crypto::keyring_stamp(home_))) {
         std::lock_guard again(mutex_);
         ++counts_.stale;
         return std::nullopt;
@@ -143,7 +128,7 @@ void DecryptAhead::run() {
             in_flight_row_ = job.row_id;
         }
         // Stamped before: a key change during the run makes the answer stale, never wrong.
-        const Stamp before = stamp();
+        const auto before = crypto::keyring_stamp(home_);
         auto decrypted = keyring_.decrypt(job.ciphertext);
         {
             std::lock_guard lock(mutex_);

@@ -64,16 +64,8 @@ class DecryptAhead : public crypto::PrecomputedDecryptions {
     explicit DecryptAhead(crypto::Keyring keyring);
     void run();
 
-    // What decides a decryption's outcome besides the bytes: the keyring's files.
-    struct Stamp {
-        std::filesystem::file_time_type pubring{}, secrets{}, trustdb{};
-        std::uintmax_t pubring_size = 0;
-        bool operator==(const Stamp&) const = default;
-    };
-    Stamp stamp() const;
-
     struct Done {
-        Stamp stamp;
+        crypto::KeyringStamp stamp;  // the keyring's files when it was made
         crypto::Decryption decryption;
     };
 

@@ -27,6 +27,25 @@ void sort_newest_first(std::vector<KeyInfo>& keys) {
     });
 }
 
+KeyringStamp keyring_stamp(const std::filesystem::path& gnupg_home) {
+    KeyringStamp s;
+    std::error_code ec;
+    // gpg 2.1+ keeps public keys in pubring.kbx; older homes still have pubring.gpg.
+    for (const char* name : {"pubring.kbx", "pubring.gpg"}) {
+        const auto path = gnupg_home / name;
+        auto t = std::filesystem::last_write_time(path, ec);
+        if (ec) continue;
+        s.pubring = t;
+        s.pubring_size = std::filesystem::file_size(path, ec);
+        break;
+    }
+    if (auto t = std::filesystem::last_write_time(gnupg_home / "private-keys-v1.d", ec); !ec)
+        s.secrets = t;
+    if (auto t = std::filesystem::last_write_time(gnupg_home / "trustdb.gpg", ec); !ec)
+        s.trustdb = t;
+    return s;
+}
+
 }  // namespace cvd::crypto
 
 namespace cvd::crypto::detail {
@@ -35,23 +54,6 @@ const KeyInfo* find_in(const std::vector<KeyInfo>& keys, std::string_view finger
     for (const auto& k : keys)
         if (k.matches(fingerprint_or_id)) return &k;
     return nullptr;
-}
-
-KeyCache::Stamp KeyCache::stamp() const {
-    Stamp s;
-    std::error_code ec;
-    // gpg 2.1+ keeps public keys in pubring.kbx; older homes still have pubring.gpg.
-    for (const char* name : {"pubring.kbx", "pubring.gpg"}) {
-        const auto path = home_ / name;
-        auto t = std::filesystem::last_write_time(path, ec);
-        if (ec) continue;
-        s.pubring_time = t;
-        s.pubring_size = std::filesystem::file_size(path, ec);
-        break;
-    }
-    auto t = std::filesystem::last_write_time(home_ / "private-keys-v1.d", ec);
-    if (!ec) s.secret_time = t;
-    return s;
 }
 
 core::Result<KeyCache::Keys> KeyCache::keys(const Lister& list) {

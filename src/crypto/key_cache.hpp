@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cvdbot/core/result.hpp"
+#include "cvdbot/crypto/keyring.hpp"
 #include "cvdbot/crypto/types.hpp"
 
 namespace cvd::crypto::detail {
@@ -47,12 +48,8 @@ class KeyCache {
     static constexpr std::chrono::seconds max_age{60};
 
   private:
-    struct Stamp {
-        std::filesystem::file_time_type pubring_time{}, secret_time{};
-        std::uintmax_t pubring_size = 0;
-        bool operator==(const Stamp&) const = default;
-    };
-    Stamp stamp() const;
+    using Stamp = KeyringStamp;
+    Stamp stamp() const { return keyring_stamp(home_); }
     // Drops the file-derived values when the files are no longer those they came from.
     void forget_if_changed(const Stamp& now_stamp);
 

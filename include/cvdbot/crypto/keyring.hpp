@@ -17,6 +17,7 @@
 // own terms. Whether a key belongs to a participant is cvdbot's decision (key_bindings.hpp),
 // not GnuPG's web of trust.
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -59,6 +60,16 @@ struct EncryptOptions {
     bool sign = true;             // sign with the bot's signing key (signed and encrypted)
     bool encrypt_to_self = true;  // also to the bot's signing key, so the archive stays readable
 };
+
+// What decides a key lookup's, a decryption's or a signature check's outcome besides the bytes:
+// the home's files (the public keyring's time and size, the secret keys' directory, the trust
+// database). Equal stamps: nothing another gpg, an import or a new key could change has.
+struct KeyringStamp {
+    std::filesystem::file_time_type pubring{}, secrets{}, trustdb{};
+    std::uintmax_t pubring_size = 0;
+    bool operator==(const KeyringStamp&) const = default;
+};
+KeyringStamp keyring_stamp(const std::filesystem::path& gnupg_home);
 
 // Decryptions made ahead of time (another thread, another Keyring on the same home):
 // Keyring::decrypt answers from here when there is one for exactly these bytes, made with
