@@ -102,25 +102,24 @@ TEST_CASE("decrypt ahead: an answer made before the signer's key came is not use
 TEST_CASE("decrypt ahead: a message the daemon waits for goes first, and is then settled") {
     auto& w = PgpWorld::get();
     const auto [sender, ahead] = sender_and_ahead(w, "queued");
+    // All made first, then offered at once: the queue holds 2-5 while gpg works on 1.
     std::vector<std::string> mails;
-    for (std::int64_t row = 1; row <= 3; ++row) {
+    for (int row = 1; row <= 5; ++row)
         mails.push_back(encrypted_mail(
             sender, sender.encrypt_to(w.bot_fingerprint, "report " + std::to_string(row), false)));
-        ahead->offer(row, mails.back());
-    }
-    CHECK(ahead->unsettled(3));
+    for (std::int64_t row = 1; row <= 5; ++row) ahead->offer(row, mails[row - 1]);
+    CHECK(ahead->unsettled(5));
     CHECK_FALSE(ahead->unsettled(9));  // never offered: nothing to wait for
-    ahead->settle(3);
-    CHECK_FALSE(ahead->unsettled(3));
-    // Row 3 jumped the queue: row 2 (behind it now) is still waiting or running. Without the
-    // jump, settling 3 would have waited for 1 and 2 as well.
-    CHECK(ahead->unsettled(2));
-    ahead->settle(2);
-    ahead->settle(1);
-    CHECK(ahead->counts().decrypted == 3);
+    ahead->settle(5);
+    CHECK_FALSE(ahead->unsettled(5));
+    // Row 5 jumped the queue: row 4, last behind 2 and 3, is still waiting. Without the jump,
+    // settling 5 would have waited for 2, 3 and 4 as well.
+    CHECK(ahead->unsettled(4));
+    for (std::int64_t row = 1; row <= 4; ++row) ahead->settle(row);
+    CHECK(ahead->counts().decrypted == 5);
     // The same ciphertext offered again (a resent message) is not decrypted twice.
-    ahead->offer(4, mails[0]);
-    CHECK_FALSE(ahead->unsettled(4));
+    ahead->offer(6, mails[0]);
+    CHECK_FALSE(ahead->unsettled(6));
     ahead->stop();
-    CHECK(ahead->counts().decrypted == 3);
+    CHECK(ahead->counts().decrypted == 5);
 }
