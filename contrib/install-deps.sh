@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential cmake ninja-build pkg-config git ca-certificates
-    libcurl4-openssl-dev libssl-dev libmimetic-dev libgpgme-dev libgpgmepp-dev gnupg
+    libcurl4-openssl-dev libssl-dev zlib1g-dev libmimetic-dev libgpgme-dev libgpgmepp-dev gnupg
     libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev catch2 nlohmann-json3-dev libmstch-dev
     libtomlplusplus-dev libcli11-dev libicu-dev
     python3 curl clang libclang-rt-14-dev

@@ -29,6 +29,6 @@ echo "=== fuzz (clang, libFuzzer + ASan/UBSan)"
 CC=clang CXX=clang++ cmake -S "$root" -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
     -DCVDBOT_SANITIZE=ON -DCVDBOT_FUZZ=ON -DCVDBOT_FUZZ_SECONDS="${CVDBOT_FUZZ_SECONDS:-30}"
 cmake --build build/fuzz -j "$jobs" --target fuzz_parse_message fuzz_compose_roundtrip \
-    fuzz_parse_report fuzz_parse_vendor_reply fuzz_parse_commands fuzz_parse_rules
+    fuzz_parse_report fuzz_parse_vendor_reply fuzz_parse_commands fuzz_parse_rules fuzz_read_message
 (cd build/fuzz && ctest --output-on-failure -L fuzz)
 echo "=== all tests passed"

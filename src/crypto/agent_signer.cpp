@@ -13,6 +13,7 @@
 #include "cvdbot/core/text.hpp"
 #include "cvdbot/crypto/armor.hpp"
 #include "gpgme_support.hpp"
+#include "message_packets.hpp"
 #include "signature_packet.hpp"
 
 namespace cvd::crypto::detail {
@@ -71,6 +72,7 @@ struct Exchange {
     std::string data;
     const std::string* passphrase = nullptr;
     int passphrase_asked = 0;
+    const std::string* ciphertext = nullptr;  // PKDECRYPT's INQUIRE CIPHERTEXT
 };
 
 gpgme_error_t on_data(void* opaque, const void* data, std::size_t length) {
@@ -87,6 +89,11 @@ gpgme_error_t on_inquire(void* opaque, const char* name, const char* args, gpgme
     }
     auto* x = static_cast<Exchange*>(opaque);
     if (std::strcmp(name, "PINENTRY_LAUNCHED") == 0) return 0;
+    if (std::strcmp(name, "CIPHERTEXT") == 0 && x->ciphertext != nullptr) {
+        if (gpgme_data_new_from_mem(r_data, x->ciphertext->data(), x->ciphertext->size(), 1) != 0)
+            return gpg_error(GPG_ERR_ASS_CANCELED);
+        return 0;
+    }
     // A second request means the first answer was wrong: gpg, run next, reports that.
     if (std::strcmp(name, "PASSPHRASE") != 0 || x->passphrase == nullptr ||
         x->passphrase->empty() || x->passphrase_asked++ > 0)
@@ -159,13 +166,10 @@ core::Status AgentSigner::connect() {
     return agent_error("connecting to gpg-agent at " + socket_, last);
 }
 
-core::Result<std::string> AgentSigner::pksign(const std::string& keygrip, int hash_algo,
-                                              std::string_view digest,
-                                              const std::string& passphrase) {
+core::Result<std::string> AgentSigner::run(const std::vector<std::string>& commands,
+                                           const std::string& passphrase,
+                                           const std::string* ciphertext, std::string_view doing) {
     std::lock_guard lock(mutex_);
-    const std::vector<std::string> commands{
-        "SIGKEY " + keygrip, "SETHASH " + std::to_string(hash_algo) + " " + core::to_hex(digest),
-        "PKSIGN"};
     gpgme_error_t last = 0;
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (ctx_ != nullptr && socket_inode() != socket_inode_) disconnect();
@@ -173,6 +177,7 @@ core::Result<std::string> AgentSigner::pksign(const std::string& keygrip, int ha
             if (auto s = connect(); !s) return s.error();
         Exchange x;
         x.passphrase = &passphrase;
+        x.ciphertext = ciphertext;
         Reply r;
         for (const auto& command : commands) {
             x.data.clear();
@@ -180,12 +185,53 @@ core::Result<std::string> AgentSigner::pksign(const std::string& keygrip, int ha
             if (!r.ok()) break;
         }
         if (r.ok()) return std::move(x.data);
-        if (r.op_err) return agent_error("signing with gpg-agent", r.op_err);
+        if (r.op_err) return agent_error(doing, r.op_err);
         // The connection broke (an agent restarted or killed since): once more on a new one.
         last = r.err;
         disconnect();
     }
-    return agent_error("signing with gpg-agent", last);
+    return agent_error(doing, last);
+}
+
+core::Result<std::string> AgentSigner::pksign(const std::string& keygrip, int hash_algo,
+                                              std::string_view digest,
+                                              const std::string& passphrase) {
+    return run({"SIGKEY " + keygrip,
+                "SETHASH " + std::to_string(hash_algo) + " " + core::to_hex(digest), "PKSIGN"},
+               passphrase, nullptr, "signing with gpg-agent");
+}
+
+core::Result<std::string> AgentSigner::ecdh_shared_point(const std::string& keygrip,
+                                                         std::string_view ephemeral,
+                                                         std::string_view wrapped,
+                                                         const std::string& passphrase) {
+    // gpg's own request (pubkey-enc.c): (enc-val(ecdh(s <wrapped key>)(e <ephemeral point>))),
+    // in canonical form. The agent multiplies the point by the secret scalar and answers
+    // (5:value<n>:<shared point>), sometimes with a trailing NUL.
+    auto atom = [](std::string_view bytes) {
+        return std::to_string(bytes.size()) + ":" + std::string(bytes);
+    };
+    const std::string request =
+        "(7:enc-val(4:ecdh(1:s" + atom(wrapped) + ")(1:e" + atom(ephemeral) + ")))";
+    auto answer =
+        run({"SETKEY " + keygrip, "PKDECRYPT"}, passphrase, &request, "decrypting with gpg-agent");
+    if (!answer) return answer.error();
+    constexpr std::string_view head = "(5:value";
+    std::string_view a = *answer;
+    const auto colon = a.find(':', head.size());
+    if (a.substr(0, head.size()) != head || colon == std::string_view::npos || colon > 16)
+        return make_error(ErrorKind::crypto, "gpg-agent's decryption answer is malformed");
+    std::size_t length = 0;
+    for (char c : a.substr(head.size(), colon - head.size())) {
+        if (c < '0' || c > '9')
+            return make_error(ErrorKind::crypto, "gpg-agent's decryption answer is malformed");
+        length = length * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (a.size() < colon + 1 + length + 1 || a[colon + 1 + length] != ')')
+        return make_error(ErrorKind::crypto, "gpg-agent's decryption answer is malformed");
+    std::string point(a.substr(colon + 1, length));
+    wipe(*answer);
+    return point;
 }
 
 core::Result<DetachedSignature> AgentSigner::sign(gpgme_key_t key, std::string_view data,

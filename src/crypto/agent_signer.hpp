@@ -1,5 +1,6 @@
 #pragma once
-// Detached signatures made through gpg-agent directly (internal). gpgme_op_sign starts a gpg
+// Detached signatures made through gpg-agent directly (internal), and the private-key step of
+// decrypting a message (ecdh_shared_point). gpgme_op_sign starts a gpg
 // process for every signature (15–20 ms); gpg itself only hashes, asks the agent to sign the
 // digest and writes the packet. Here the same happens in-process: one Assuan connection to
 // the keyring's agent, kept open and shared (a mutex; reconnected once when the agent went
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cvdbot/core/result.hpp"
 #include "cvdbot/crypto/types.hpp"
@@ -48,8 +50,21 @@ class AgentSigner {
     core::Result<SignaturePacket> sign_packet(gpgme_key_t key, std::string_view data,
                                               const std::string& passphrase, std::int64_t created);
 
+    // The ECDH shared point for an encrypted session key to our subkey `keygrip`
+    // (PKDECRYPT): `ephemeral` is the sender's point, `wrapped` the wrapped key, both as the
+    // packet has them. What to do with the point is message_reader.hpp's.
+    core::Result<std::string> ecdh_shared_point(const std::string& keygrip,
+                                                std::string_view ephemeral,
+                                                std::string_view wrapped,
+                                                const std::string& passphrase);
+
   private:
-    // The agent's answer to PKSIGN (a canonical S-expression); reconnects once. Locked.
+    // The data the agent sends back for `commands`, run in order on the kept connection;
+    // reconnects once. Locked.
+    core::Result<std::string> run(const std::vector<std::string>& commands,
+                                  const std::string& passphrase, const std::string* ciphertext,
+                                  std::string_view doing);
+    // The agent's answer to PKSIGN (a canonical S-expression).
     core::Result<std::string> pksign(const std::string& keygrip, int hash_algo,
                                      std::string_view digest, const std::string& passphrase);
     core::Status connect();

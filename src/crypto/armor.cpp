@@ -274,6 +274,12 @@ std::vector<int> packet_tags(std::string_view bytes, std::size_t max_packets) {
     return binary_tags(bytes, max_packets);
 }
 
+std::optional<std::string> binary_message(std::string_view bytes) {
+    std::string_view s = skip_space(bytes);
+    if (s.substr(0, 15) == "-----BEGIN PGP ") return dearmor(s, 0);
+    return std::string(bytes);
+}
+
 PgpKind classify(std::string_view bytes) {
     std::string_view s = skip_space(bytes);
     if (s.substr(0, 15) == "-----BEGIN PGP ") {

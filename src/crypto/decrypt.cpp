@@ -6,6 +6,7 @@
 
 #include "cvdbot/crypto/armor.hpp"
 #include "cvdbot/crypto/keyring.hpp"
+#include "direct_decrypt.hpp"
 #include "gpgme_support.hpp"
 
 namespace cvd::crypto {
@@ -106,6 +107,11 @@ Result<Decryption> Keyring::decrypt(std::string_view ciphertext) const {
     auto ctx = ContextAccess::make(*this, &hook);
     if (!ctx) return ctx.error();
     gpgme_ctx_t c = ctx->get();
+    // Opened in process when it is the plain good case (no gpg run once the keys are cached);
+    // everything else, damage and doubtful signatures included, is gpg's verdict.
+    auto direct = detail::decrypt_direct(*this, c, ciphertext);
+    if (direct) return direct;
+    if (settings_.on_fallback) settings_.on_fallback(direct.error().message);
     auto in = detail::data_over(ciphertext);
     if (!in) return in.error();
     auto out = detail::data_buffer();

@@ -42,19 +42,8 @@ core::Status check_recipient(const std::vector<KeyInfo>& keys, const std::string
     return {};
 }
 
-using SharedKey = detail::KeyCache::SharedKey;
-
-// The handle is kept: looking the secret key up is a gpg run of its own.
-Result<SharedKey> signer_key(const Keyring& keyring, gpgme_ctx_t ctx, const KeyInfo& signer) {
-    return ContextAccess::cache(keyring).signer(signer.fingerprint, [&]() -> Result<SharedKey> {
-        auto found = detail::get_key(ctx, signer.fingerprint, true);
-        if (!found) return found.error();
-        return SharedKey(std::move(*found));
-    });
-}
-
 core::Status add_signer(const Keyring& keyring, gpgme_ctx_t ctx, const KeyInfo& signer) {
-    auto key = signer_key(keyring, ctx, signer);
+    auto key = ContextAccess::secret_key(keyring, ctx, signer.fingerprint);
     if (!key) return key.error();
     gpgme_signers_clear(ctx);
     if (auto err = gpgme_signers_add(ctx, key->get()))
@@ -77,7 +66,7 @@ Result<std::string> encrypt_in_process(const Keyring& keyring, gpgme_ctx_t ctx,
                                        const std::vector<KeyInfo>& recipients,
                                        const KeyInfo* signer, const std::string& passphrase) {
     if (signer == nullptr) return detail::encrypt_direct(keyring, plaintext, recipients, nullptr);
-    auto key = signer_key(keyring, ctx, *signer);
+    auto key = ContextAccess::secret_key(keyring, ctx, signer->fingerprint);
     if (!key) return key.error();
     detail::SignWith with{&ContextAccess::agent(keyring), key->get(), &passphrase};
     return detail::encrypt_direct(keyring, plaintext, recipients, &with);
@@ -165,7 +154,7 @@ Result<DetachedSignature> Keyring::sign_detached(std::string_view data) const {
     auto ctx = ContextAccess::make(*this, &hook);
     if (!ctx) return ctx.error();
     gpgme_ctx_t c = ctx->get();
-    auto key = signer_key(*this, c, *bot);
+    auto key = ContextAccess::secret_key(*this, c, bot->fingerprint);
     if (!key) return key.error();
     // gpg-agent signs without a gpg process per signature. What it cannot do is left to gpg,
     // which then also words the error.

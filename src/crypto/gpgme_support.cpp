@@ -146,6 +146,7 @@ KeyInfo key_info(gpgme_key_t key) {
         if (!sub_usable || !info.usable()) continue;
         info.can_encrypt = info.can_encrypt || sub->can_encrypt;
         info.can_sign = info.can_sign || sub->can_sign;
+        if (sub == key->subkeys) info.primary_can_sign = sub->can_sign;
         if (!sub->can_encrypt || sub->fpr == nullptr) continue;
         if (sub == key->subkeys) {
             primary_encrypts = true;
@@ -247,6 +248,16 @@ std::vector<Signature> collect_signatures(const Keyring& keyring, gpgme_ctx_t ct
 }  // namespace cvd::crypto::detail
 
 namespace cvd::crypto {
+
+core::Result<detail::KeyCache::SharedKey> ContextAccess::secret_key(
+    const Keyring& keyring, gpgme_ctx_t ctx, const std::string& fingerprint) {
+    using SharedKey = detail::KeyCache::SharedKey;
+    return keyring.cache_->signer(fingerprint, [&]() -> core::Result<SharedKey> {
+        auto found = detail::get_key(ctx, fingerprint, true);
+        if (!found) return found.error();
+        return SharedKey(std::move(*found));
+    });
+}
 
 core::Result<detail::Lease> ContextAccess::make(const Keyring& keyring,
                                                 detail::PassphraseHook* hook) {

@@ -53,6 +53,11 @@ struct ContextAccess {
     static core::Result<detail::Lease> make(const Keyring& keyring, detail::PassphraseHook* hook);
     static KeyCache& cache(const Keyring& keyring) { return *keyring.cache_; }
     static detail::AgentSigner& agent(const Keyring& keyring) { return *keyring.agent_; }
+    static const std::string& passphrase(const Keyring& keyring) { return keyring.passphrase_; }
+    // The handle of our secret key `fingerprint` (a primary key's), kept in the cache: looking
+    // a secret key up is a gpg run of its own.
+    static core::Result<KeyCache::SharedKey> secret_key(const Keyring& keyring, gpgme_ctx_t ctx,
+                                                        const std::string& fingerprint);
 };
 
 }  // namespace cvd::crypto

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "packet_reader.hpp"
 #include "signature_packet.hpp"
 
 namespace cvd::crypto::detail {
@@ -17,83 +18,6 @@ constexpr std::size_t max_packets = 20000;
 
 core::Error malformed(const std::string& why) {
     return make_error(ErrorKind::invalid_input, "malformed OpenPGP key data: " + why);
-}
-
-// A bounds-checked reader over one packet body or the whole input.
-struct Reader {
-    std::string_view data;
-    std::size_t pos = 0;
-
-    std::size_t left() const { return data.size() - pos; }
-    std::optional<std::uint8_t> byte() {
-        if (left() < 1) return std::nullopt;
-        return static_cast<std::uint8_t>(data[pos++]);
-    }
-    std::optional<std::uint32_t> be(int bytes) {
-        if (left() < static_cast<std::size_t>(bytes)) return std::nullopt;
-        std::uint32_t v = 0;
-        for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<std::uint8_t>(data[pos++]);
-        return v;
-    }
-    std::optional<std::string_view> take(std::size_t n) {
-        if (left() < n) return std::nullopt;
-        auto out = data.substr(pos, n);
-        pos += n;
-        return out;
-    }
-    // An MPI's bytes (RFC 4880 §3.2): the bit count must fit the bytes that follow.
-    std::optional<std::string_view> mpi() {
-        auto bits = be(2);
-        if (!bits) return std::nullopt;
-        return take((*bits + 7) / 8);
-    }
-};
-
-struct Packet {
-    int tag = 0;
-    std::string_view body;
-};
-
-// The next packet of key data (RFC 4880 §4.2); nullopt at a malformed header. Partial and
-// indeterminate lengths never occur in keys and are refused.
-std::optional<Packet> next_packet(Reader& in) {
-    auto first = in.byte();
-    if (!first || !(*first & 0x80)) return std::nullopt;
-    Packet p;
-    std::optional<std::uint32_t> len;
-    if (*first & 0x40) {  // new format
-        p.tag = *first & 0x3F;
-        auto l1 = in.byte();
-        if (!l1) return std::nullopt;
-        if (*l1 < 192) {
-            len = *l1;
-        } else if (*l1 < 224) {
-            auto l2 = in.byte();
-            if (l2) len = ((*l1 - 192u) << 8) + *l2 + 192u;
-        } else if (*l1 == 255) {
-            len = in.be(4);
-        }
-    } else {  // old format
-        p.tag = (*first >> 2) & 0x0F;
-        switch (*first & 0x03) {
-            case 0:
-                len = in.be(1);
-                break;
-            case 1:
-                len = in.be(2);
-                break;
-            case 2:
-                len = in.be(4);
-                break;
-            default:
-                break;
-        }
-    }
-    if (!len) return std::nullopt;
-    auto body = in.take(*len);
-    if (!body) return std::nullopt;
-    p.body = *body;
-    return p;
 }
 
 core::Result<KeyMaterial> parse_key(std::string_view body) {
@@ -130,10 +54,18 @@ core::Result<KeyMaterial> parse_key(std::string_view body) {
         k.point = std::string(*point);
         k.kdf_hash = static_cast<std::uint8_t>((*kdf)[1]);
         k.kdf_cipher = static_cast<std::uint8_t>((*kdf)[2]);
+    } else if (k.algo == pk_eddsa) {
+        auto oid_len = r.byte();
+        if (!oid_len || *oid_len == 0 || *oid_len == 0xFF) return malformed("a bad curve OID");
+        auto oid = r.take(*oid_len);
+        auto point = r.mpi();
+        if (!oid || !point) return malformed("a truncated EdDSA key");
+        k.curve_oid = std::string(*oid);
+        k.point = std::string(*point);
     }
-    // Other algorithms: the fingerprint is all we need (the caller does not encrypt to them).
+    // Other algorithms: the fingerprint is all we need (the caller does not use them).
     // For ours, bytes left over mean the packet is not what it seems.
-    if ((k.algo == pk_rsa || k.algo == pk_ecdh) && r.left() != 0)
+    if ((k.algo == pk_rsa || k.algo == pk_ecdh || k.algo == pk_eddsa) && r.left() != 0)
         return malformed("trailing bytes in a key packet");
     return k;
 }
@@ -144,30 +76,6 @@ struct Prefs {
     std::uint32_t created = 0;
     std::vector<std::uint8_t> ciphers;
 };
-
-// Subpackets (RFC 4880 §5.2.3.1); calls `each(type, body)`; false when malformed.
-template <typename Each>
-bool for_subpackets(std::string_view area, const Each& each) {
-    Reader r{area};
-    while (r.left() > 0) {
-        auto l1 = r.byte();
-        if (!l1) return false;
-        std::optional<std::uint32_t> len;
-        if (*l1 < 192) {
-            len = *l1;
-        } else if (*l1 < 255) {
-            auto l2 = r.byte();
-            if (l2) len = ((*l1 - 192u) << 8) + *l2 + 192u;
-        } else {
-            len = r.be(4);
-        }
-        if (!len || *len == 0) return false;
-        auto body = r.take(*len);
-        if (!body) return false;
-        each(static_cast<std::uint8_t>((*body)[0]) & 0x7F, body->substr(1));
-    }
-    return true;
-}
 
 // nullopt when the signature is not a v4 user id certification by `primary` with cipher
 // preferences (or is malformed: preferences are a hint, such a signature is just skipped).
@@ -187,7 +95,7 @@ std::optional<Prefs> self_signature_prefs(std::string_view body, const KeyMateri
     Prefs p;
     bool by_primary = false, has_prefs = false;
     const std::string key_id = primary.key_id();
-    auto look = [&](int type, std::string_view b) {
+    auto look = [&](int type, bool, std::string_view b) {
         if (type == 2 && b.size() == 4) {
             Reader t{b};
             p.created = *t.be(4);
@@ -203,8 +111,8 @@ std::optional<Prefs> self_signature_prefs(std::string_view body, const KeyMateri
     if (!for_subpackets(*hashed, look)) return std::nullopt;
     // Only the issuer may come from the unhashed area; preferences there are not the owner's.
     const bool had_prefs = has_prefs;
-    if (!for_subpackets(*unhashed, [&](int type, std::string_view b) {
-            if (type == 16 || type == 33) look(type, b);
+    if (!for_subpackets(*unhashed, [&](int type, bool critical, std::string_view b) {
+            if (type == 16 || type == 33) look(type, critical, b);
         }))
         return std::nullopt;
     if (!by_primary || !had_prefs) return std::nullopt;

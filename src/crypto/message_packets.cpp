@@ -8,40 +8,6 @@
 namespace cvd::crypto::detail {
 namespace {
 
-struct CipherDeleter {
-    void operator()(gcry_cipher_hd_t h) const { gcry_cipher_close(h); }
-};
-using Cipher = std::unique_ptr<std::remove_pointer_t<gcry_cipher_hd_t>, CipherDeleter>;
-struct SexpDeleter {
-    void operator()(gcry_sexp_t s) const { gcry_sexp_release(s); }
-};
-using Sexp = std::unique_ptr<std::remove_pointer_t<gcry_sexp_t>, SexpDeleter>;
-struct MpiDeleter {
-    void operator()(gcry_mpi_t m) const { gcry_mpi_release(m); }
-};
-using Mpi = std::unique_ptr<std::remove_pointer_t<gcry_mpi_t>, MpiDeleter>;
-
-// OpenPGP's AES numbers are libgcrypt's (GCRY_CIPHER_AES = 7 ... AES256 = 9).
-Cipher open_cipher(std::uint8_t cipher, int mode, std::string_view key) {
-    if (cipher_key_size(cipher) == 0 || key.size() != cipher_key_size(cipher)) return nullptr;
-    gcry_cipher_hd_t h = nullptr;
-    if (gcry_cipher_open(&h, cipher, mode, 0) != 0) return nullptr;
-    Cipher c(h);
-    if (gcry_cipher_setkey(h, key.data(), key.size()) != 0) return nullptr;
-    return c;
-}
-
-std::optional<std::string> hash(int algo, std::initializer_list<std::string_view> parts) {
-    gcry_md_hd_t md = nullptr;
-    if (gcry_md_open(&md, algo, 0) != 0) return std::nullopt;
-    for (auto p : parts) gcry_md_write(md, p.data(), p.size());
-    const unsigned char* d = gcry_md_read(md, algo);
-    std::optional<std::string> out;
-    if (d != nullptr) out.emplace(reinterpret_cast<const char*>(d), gcry_md_get_algo_dlen(algo));
-    gcry_md_close(md);
-    return out;
-}
-
 std::optional<std::string> x25519(std::string_view scalar, std::string_view point) {
     if (scalar.size() != 32 || point.size() != 32) return std::nullopt;
     unsigned char out[32];
@@ -61,6 +27,26 @@ std::string pkesk_head(const KeyMaterial& key) {
 }
 
 }  // namespace
+
+Cipher open_cipher(std::uint8_t cipher, int mode, std::string_view key) {
+    if (cipher_key_size(cipher) == 0 || key.size() != cipher_key_size(cipher)) return nullptr;
+    gcry_cipher_hd_t h = nullptr;
+    if (gcry_cipher_open(&h, cipher, mode, 0) != 0) return nullptr;
+    Cipher c(h);
+    if (gcry_cipher_setkey(h, key.data(), key.size()) != 0) return nullptr;
+    return c;
+}
+
+std::optional<std::string> hash(int algo, std::initializer_list<std::string_view> parts) {
+    gcry_md_hd_t md = nullptr;
+    if (gcry_md_open(&md, algo, 0) != 0) return std::nullopt;
+    for (auto p : parts) gcry_md_write(md, p.data(), p.size());
+    const unsigned char* d = gcry_md_read(md, algo);
+    std::optional<std::string> out;
+    if (d != nullptr) out.emplace(reinterpret_cast<const char*>(d), gcry_md_get_algo_dlen(algo));
+    gcry_md_close(md);
+    return out;
+}
 
 void wipe(std::string& secret) {
     explicit_bzero(secret.data(), secret.size());

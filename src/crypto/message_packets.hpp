@@ -6,7 +6,11 @@
 // and literal data (§5.9). libgcrypt does the crypto; randomness is passed in, so the builders
 // are pure and testable.
 
+#include <gcrypt.h>
+
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +19,21 @@
 #include "signature_packet.hpp"
 
 namespace cvd::crypto::detail {
+
+struct CipherDeleter {
+    void operator()(gcry_cipher_hd_t h) const { gcry_cipher_close(h); }
+};
+using Cipher = std::unique_ptr<std::remove_pointer_t<gcry_cipher_hd_t>, CipherDeleter>;
+struct SexpDeleter {
+    void operator()(gcry_sexp_t s) const { gcry_sexp_release(s); }
+};
+using Sexp = std::unique_ptr<std::remove_pointer_t<gcry_sexp_t>, SexpDeleter>;
+
+// An AES cipher (OpenPGP's numbers are libgcrypt's) in `mode` with `key`; null when the
+// cipher is not AES, the key has the wrong size or libgcrypt refuses.
+Cipher open_cipher(std::uint8_t cipher, int mode, std::string_view key);
+// The digest of the parts, one after the other (OpenPGP's hash numbers are libgcrypt's).
+std::optional<std::string> hash(int algo, std::initializer_list<std::string_view> parts);
 
 // Overwrites a secret (a session key, a key-encryption key) before its memory is freed.
 void wipe(std::string& secret);

@@ -1,4 +1,4 @@
-// What outgoing mail costs in gpg runs: GPGME starts a gpg for every operation, and a reply
+// What mail costs in gpg runs: GPGME starts a gpg for every operation, and a reply
 // used to need four of them (secret key lookup, two key exports, the signature). The bot's
 // key and its exports are kept until the keyring files change, and signatures (detached, or
 // inside an encrypted message built in process) are made by gpg-agent without gpg; these
@@ -99,7 +99,7 @@ TEST_CASE("an encrypted reply and a signed one cost no gpg run, once the keys ar
     CHECK(r.err.find("[GNUPG:] VALIDSIG ") != std::string::npos);
 }
 
-TEST_CASE("an incoming encrypted message costs one gpg run once the keys are listed") {
+TEST_CASE("an incoming encrypted message costs no gpg run once the keys are known") {
     auto& w = PgpWorld::get();
     const auto& disc = w.discoverer();
     constexpr int messages = 4;
@@ -110,15 +110,19 @@ TEST_CASE("an incoming encrypted message costs one gpg run once the keys are lis
     GpgRunCounter counter;
     const crypto::Keyring keyring = test::open_keyring(w.bot_home->path());
     REQUIRE(keyring.list_keys().ok());
-    const std::size_t before = counter.runs().size();
+    std::size_t after_first = 0;
     for (const auto& ciphertext : ciphertexts) {
         auto opened = keyring.decrypt(ciphertext);
         REQUIRE(opened.ok());
         REQUIRE(opened->signatures.size() == 1);
         CHECK(opened->signatures[0].status == crypto::SignatureStatus::good);
+        if (after_first == 0) after_first = counter.runs().size();
     }
     INFO("gpg runs:\n" << counter.listing());
-    CHECK(counter.runs().size() - before == messages);
+    // The first message exports the bot's key and the signer's and looks the secret key up
+    // (each kept until the keyring changes); gpg-agent opens the session keys, and the rest is
+    // done in process. Before, every message was a gpg run.
+    CHECK(counter.runs().size() == after_first);
 }
 
 TEST_CASE("a key changed by another gpg or a new bot key is seen despite the cache") {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,10 @@ bool contains_secret_key(std::string_view bytes);
 
 // The packet tags of binary OpenPGP data, or of the first armored block after its base64 is
 // decoded. Stops at the first malformed header or after `max_packets`.
+// The binary OpenPGP data of `bytes`: its first armored block decoded, or the bytes themselves
+// when they are binary; nullopt when the armor is malformed.
+std::optional<std::string> binary_message(std::string_view bytes);
+
 std::vector<int> packet_tags(std::string_view bytes, std::size_t max_packets = 10000);
 
 // Binary OpenPGP data armored as `kind` (not none or signed_message) the way gpg writes it

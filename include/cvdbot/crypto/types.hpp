@@ -23,9 +23,10 @@ struct KeyInfo {
     bool expired = false;
     bool disabled = false;
     bool invalid = false;
-    bool has_secret = false;   // we hold the secret key: one of the bot's keys
-    bool can_encrypt = false;  // some subkey is usable for encryption now
-    bool can_sign = false;     // some subkey (or the primary key) is usable for signing now
+    bool has_secret = false;        // we hold the secret key: one of the bot's keys
+    bool can_encrypt = false;       // some subkey is usable for encryption now
+    bool can_sign = false;          // some subkey (or the primary key) is usable for signing now
+    bool primary_can_sign = false;  // the primary key itself is usable for signing now
     // The fingerprint of the key gpg encrypts to: the newest subkey usable for encryption now
     // (the primary key when no subkey is); empty when none.
     std::string encryption_key;
