@@ -105,13 +105,24 @@ def verdict(ok):
     return "met" if ok else "NOT met"
 
 
+def machine_busy_seconds():
+    """CPU seconds all cores spent on anything but idling and waiting for I/O, since boot."""
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def run_catch_up(ctx, expected_new, timeout):
     before = ctx.db.processed_inbound() if os.path.exists(ctx.database) else 0
     sent_before = ctx.db.outbox("sent") if os.path.exists(ctx.database) else 0
+    busy_before = machine_busy_seconds()
     daemon = ctx.start_daemon()
     end = wait_caught_up(ctx.db, daemon, before + expected_new, timeout)
     seconds = end - daemon.started
-    note = loaded(ctx)
+    cpu = daemon.cpu_seconds()
+    busy = machine_busy_seconds() - busy_before
+    note = (f"daemon CPU {cpu:.1f} s, whole machine {busy / max(seconds, 1e-9) / os.cpu_count():.0%} busy; "
+            + loaded(ctx))
     peak = ctx.stop_daemon()
     sent = ctx.db.outbox("sent") - sent_before
     return seconds, sent, peak, note

@@ -51,6 +51,15 @@ class Daemon:
                     return int(line.split()[1])
         return 0
 
+    def cpu_seconds(self):
+        """User and system CPU time of the daemon (all its threads) so far."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
     def stop(self):
         peak = self.peak_rss_kib() if self.alive() else 0
         if self.alive():

@@ -100,6 +100,9 @@ core::Result<Signature> good_signature(const Keyring& keyring, const SignatureIn
 
 core::Result<Decryption> decrypt_direct(const Keyring& keyring, gpgme_ctx_t ctx,
                                         std::string_view ciphertext) {
+    if (ciphertext.size() > max_direct_ciphertext)
+        return refuse("a message over " + std::to_string(max_direct_ciphertext >> 20) +
+                      " MiB (gpg streams it)");
     auto binary = binary_message(ciphertext);
     if (!binary) return refuse("malformed armor");
     auto message = read_encrypted_message(*binary);

@@ -21,8 +21,11 @@
 
 namespace cvd::crypto::detail {
 
-// Literal data beyond this is left to gpg (memory: the daemon holds a message whole).
-constexpr std::size_t max_direct_plaintext = std::size_t{64} << 20;
+// Larger messages are left to gpg, which streams them: here the ciphertext, the decrypted
+// packets and the literal data are each held whole (a few copies of 8 MiB stay well inside the
+// daemon's memory budget), and literal data expanding beyond 16 MiB is left to gpg as well.
+constexpr std::size_t max_direct_ciphertext = std::size_t{8} << 20;
+constexpr std::size_t max_direct_plaintext = std::size_t{16} << 20;
 
 // `ctx` is a context of the keyring's (for the secret key handle, cached after first use).
 core::Result<Decryption> decrypt_direct(const Keyring& keyring, gpgme_ctx_t ctx,

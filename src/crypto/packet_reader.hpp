@@ -58,7 +58,8 @@ inline std::optional<Packet> next_packet(Reader& in, std::string* joined = nullp
         p.tag = *first & 0x3F;
         auto l1 = in.byte();
         if (!l1) return std::nullopt;
-        if (*l1 >= 224 && *l1 < 255) {  // partial body: chunks of 2^n bytes, then a last length
+        const bool partial = *l1 >= 224 && *l1 < 255;
+        if (partial) {  // chunks of 2^n bytes, then a last length
             if (joined == nullptr) return std::nullopt;
             joined->clear();
             while (l1 && *l1 >= 224 && *l1 < 255) {
@@ -77,7 +78,7 @@ inline std::optional<Packet> next_packet(Reader& in, std::string* joined = nullp
         } else if (*l1 == 255) {
             len = in.be(4);
         }
-        if (joined != nullptr && !joined->empty()) {
+        if (partial) {
             if (!len) return std::nullopt;
             auto rest = in.take(*len);
             if (!rest) return std::nullopt;

@@ -168,6 +168,12 @@ TEST_CASE("what the in-process path does not judge is left to gpg, which gives t
         auto d = open(to_vendor, "not encrypted to an ECDH subkey of ours");
         CHECK(d.status == DecryptStatus::not_for_us);
     }
+    SECTION("a message too large to hold whole (gpg streams it)") {
+        std::string large;
+        for (int i = 0; large.size() < (9 << 20); ++i) large += std::to_string(i * 7919) + "\n";
+        auto d = open(from(w.discoverer(), {"--compress-algo", "none"}, large), "over 8 MiB");
+        check_good(d, large, w.discoverer());
+    }
     SECTION("a password") {
         const std::string symmetric = w.discoverer().gpg(
             {"--armor", "--symmetric", "--passphrase", "pw", "--pinentry-mode", "loopback"},

@@ -237,6 +237,24 @@ TEST_CASE("literal data: alone, compressed, partial, MIME; bombs and odd layouts
     }
 }
 
+TEST_CASE("a one-pass signed literal in partial chunks, then its signature in one piece") {
+    // Regression: the signature packet after a partial-length one was read as a continuation
+    // of it (the chunk buffer was still full), and the message was refused.
+    std::string body = "b";
+    body += '\0';
+    body += bytes(4, '\0') + bytes(1500, 'd');
+    const std::string packets =
+        one_pass_signature_packet(HashAlgo::sha256, PubkeyAlgo::eddsa, bytes(8, '\x33')) +
+        partial_packet(11, body) +
+        *new_packet(2, signature_body({created_subpacket(), issuer_subpacket()}));
+    auto c = read_literal_content(packets, 1 << 20);
+    INFO((c.ok() ? std::string() : c.error().message));
+    REQUIRE(c.ok());
+    CHECK(c->data == bytes(1500, 'd'));
+    REQUIRE(c->signature);
+    CHECK(c->signature->issuer_key_id == bytes(8, '\x33'));
+}
+
 TEST_CASE("signature packets: what the reader judges and what it leaves to gpg") {
     auto ok = read_signature(signature_body({created_subpacket(), issuer_subpacket()}));
     REQUIRE(ok.ok());
