@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cvdbot/domain/types.hpp"
+#include "decrypt_window.hpp"
 #include "fair_order.hpp"
 
 namespace cvd::app {
@@ -19,9 +20,6 @@ constexpr std::size_t kPerSenderPerPass = 25;
 // Bytes of mail fetched with one command (by RFC822.SIZE): well under the 64 MiB the daemon
 // may use, large enough that round trips do not matter.
 constexpr std::uint64_t kFetchBudget = 8u * 1024 * 1024;
-// Messages offered for decryption ahead of processing: enough that gpg never waits for the
-// daemon, few enough that the copies stay small.
-constexpr std::size_t kDecryptWindow = 16;
 // Processed messages committed together: the disk sync is paid once per group. Bounded in
 // time too, so that the command-line tools never wait long for the database.
 constexpr std::size_t kCommitGroup = 32;
@@ -223,24 +221,13 @@ Status Daemon::process_pending(CycleReport& report) {
         }
         return intake_.process(row_id);
     };
-    // The next kDecryptWindow messages are offered for decryption ahead, as processing moves.
-    std::size_t offered = 0;
-    const auto offer_ahead = [&](std::size_t position) {
-        if (!decrypt_ahead_) return;
-        for (; offered < order.size() && offered < position + kDecryptWindow; ++offered) {
-            const auto row_id = order[offered];
-            if (auto held = handed_over_.find(row_id); held != handed_over_.end()) {
-                decrypt_ahead_->offer(row_id, held->second);
-            } else if (auto raw = store_.raw_message(row_id); raw) {
-                decrypt_ahead_->offer(row_id, *raw);
-            }  // else: processing reads it again and meets the error there
-        }
-    };
-    // A message whose decryption is still running ends the group before it, and is waited
-    // for outside the transaction: the write lock is not held while gpg works.
-    const auto waits_for_gpg = [&](std::int64_t row_id) {
-        return decrypt_ahead_ && decrypt_ahead_->unsettled(row_id);
-    };
+    DecryptWindow window(
+        decrypt_ahead_.get(), order,
+        [&](std::int64_t row_id) -> const std::string* {
+            auto held = handed_over_.find(row_id);
+            return held == handed_over_.end() ? nullptr : &held->second;
+        },
+        [&](std::int64_t row_id) { return store_.raw_message(row_id); });
     // Group commit: up to kCommitGroup messages (or kCommitWindow of work) share one
     // transaction and so one disk sync. Any error rolls the group back and stops the cycle, as
     // it would for one message; the group is processed again next cycle.
@@ -248,16 +235,17 @@ Status Daemon::process_pending(CycleReport& report) {
         for (std::size_t next = 0; next < order.size() && !stop_requested_;) {
             std::size_t done = 0;
             std::vector<std::int64_t> marked;
-            offer_ahead(next);
-            if (decrypt_ahead_) decrypt_ahead_->settle(order[next]);
+            // A message whose decryption still runs is waited for here, outside the
+            // transaction, and ends the group before it.
+            window.settle_before(next);
             const auto group = store_.transaction([&]() -> Status {
                 const auto started = std::chrono::steady_clock::now();
                 // A reply the sender thread got out ends the group: it waits for this commit.
                 while (next + done < order.size() && !stop_requested_ && done < kCommitGroup &&
                        (done == 0 || (std::chrono::steady_clock::now() - started < kCommitWindow &&
                                       !(sender_ && sender_->waiting_for_record()) &&
-                                      !waits_for_gpg(order[next + done])))) {
-                    offer_ahead(next + done);
+                                      !window.waits_for_gpg(order[next + done])))) {
+                    window.offer_ahead(next + done);
                     if (auto s = process_one(order[next + done]); !s) return s;
                     ++done;
                 }

@@ -58,11 +58,15 @@ void DecryptAhead::offer(std::int64_t row_id, std::string_view raw) {
     changed_.notify_all();
 }
 
-bool DecryptAhead::unsettled(std::int64_t row_id) {
-    std::lock_guard lock(mutex_);
+bool DecryptAhead::unsettled_locked(std::int64_t row_id) const {
     return (!in_flight_.empty() && in_flight_row_ == row_id) ||
            std::any_of(queue_.begin(), queue_.end(),
                        [&](const Job& job) { return job.row_id == row_id; });
+}
+
+bool DecryptAhead::unsettled(std::int64_t row_id) {
+    std::lock_guard lock(mutex_);
+    return unsettled_locked(row_id);
 }
 
 void DecryptAhead::settle(std::int64_t row_id) {
@@ -74,11 +78,7 @@ void DecryptAhead::settle(std::int64_t row_id) {
         queue_.erase(queued);
         queue_.push_front(std::move(job));
     }
-    changed_.wait(lock, [&] {
-        return stopping_ || ((in_flight_.empty() || in_flight_row_ != row_id) &&
-                             std::none_of(queue_.begin(), queue_.end(),
-                                          [&](const Job& job) { return job.row_id == row_id; }));
-    });
+    changed_.wait(lock, [&] { return stopping_ || !unsettled_locked(row_id); });
 }
 
 std::optional<crypto::Decryption> DecryptAhead::take(std::string_view ciphertext) {

@@ -62,6 +62,8 @@ class DecryptAhead : public crypto::PrecomputedDecryptions {
 
   private:
     explicit DecryptAhead(crypto::Keyring keyring);
+    // Is the row queued or being decrypted? mutex_ held.
+    bool unsettled_locked(std::int64_t row_id) const;
     void run();
 
     struct Done {

@@ -13,13 +13,6 @@
 namespace cvd::crypto::detail {
 namespace {
 
-using core::ErrorKind;
-using core::make_error;
-
-core::Error refuse(const std::string& why) {
-    return make_error(ErrorKind::crypto, "not decrypting in process: " + why);
-}
-
 std::string upper_hex(std::string_view bytes) {
     return normalize_fingerprint(core::to_hex(bytes));
 }

@@ -15,10 +15,6 @@ namespace {
 using core::ErrorKind;
 using core::make_error;
 
-core::Error refuse(const std::string& why) {
-    return make_error(ErrorKind::crypto, "not decrypting in process: " + why);
-}
-
 constexpr int tag_pkesk = 1, tag_signature = 2, tag_one_pass = 4, tag_compressed = 8,
               tag_literal = 11, tag_seipd = 18;
 constexpr std::size_t aes_block = 16;
@@ -180,6 +176,10 @@ const char* sha2_name(std::uint8_t hash_algo) {
 }
 
 }  // namespace
+
+core::Error refuse(const std::string& why) {
+    return make_error(ErrorKind::crypto, "not decrypting in process: " + why);
+}
 
 core::Result<EncryptedMessage> read_encrypted_message(std::string_view binary) {
     Reader in{binary};

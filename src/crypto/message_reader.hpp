@@ -23,6 +23,9 @@
 
 namespace cvd::crypto::detail {
 
+// The error saying why a message is left to gpg ("not decrypting in process: <why>").
+core::Error refuse(const std::string& why);
+
 struct EncryptedSessionKey {
     std::string key_id;  // 8 bytes; all zero for a hidden recipient
     std::uint8_t algo = 0;

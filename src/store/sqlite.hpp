@@ -36,7 +36,6 @@ class StatementCache {
     // Reset (ending its read of the database) and with its bindings dropped (a bound message can
     // be megabytes), it waits for the next use; finalized when enough are waiting.
     void give_back(sqlite3_stmt* stmt);
-    std::size_t idle() const { return idle_.size(); }
 
   private:
     struct Hash {
