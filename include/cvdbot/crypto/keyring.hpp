@@ -1,9 +1,11 @@
 #pragma once
 // The bot's OpenPGP keyring: one GnuPG home directory driven through GPGME. Each operation
-// borrows a GPGME context from a pool and spawns one gpg, except what outgoing mail needs:
-// detached signatures are made by the home's gpg-agent over one kept connection, and encrypted
-// messages are built in process (libgcrypt, the agent signing) for cv25519 and RSA recipients
-// (gpg only when that fails or for other keys). The key listing is cached until the keyring
+// borrows a GPGME context from a pool and spawns one gpg, except what mail needs every time:
+// detached signatures are made by the home's gpg-agent over one kept connection, encrypted
+// messages are built in process (libgcrypt, the agent signing) for cv25519 and RSA recipients,
+// and messages to our cv25519 subkeys are opened in process (the agent decrypting the session
+// key, libgcrypt the rest) when they are unsigned or signed by a usable primary key we hold.
+// gpg does what those paths cannot, and gives every verdict on damage or doubtful signatures. The key listing is cached until the keyring
 // files change or a minute passes, so that opening a message costs one gpg run rather than
 // three. Copies of a Keyring share pool and cache; operations may run on several threads at
 // once.
