@@ -170,7 +170,8 @@ TEST_CASE("what the in-process path does not judge is left to gpg, which gives t
     }
     SECTION("a message too large to hold whole (gpg streams it)") {
         std::string large;
-        for (int i = 0; large.size() < (9 << 20); ++i) large += std::to_string(i * 7919) + "\n";
+        for (long long i = 0; large.size() < (9 << 20); ++i)
+            large += std::to_string(i * 7919) + "\n";
         auto d = open(from(w.discoverer(), {"--compress-algo", "none"}, large), "over 8 MiB");
         check_good(d, large, w.discoverer());
     }
