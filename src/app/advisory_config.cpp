@@ -21,9 +21,9 @@ core::Status read_advisory_config(const std::string& source, const toml::table& 
     for (const auto& [key, target] : keys) {
         const toml::node* value = table->get(key);
         if (!value) continue;
-        if (!value->is_string() || value->value<std::string>()->empty())
+        if (!value->is_string() || value->value_exact<std::string>()->empty())
             return core::toml_error(source, value, std::string("advisory.") + key, "must be a non-empty string");
-        *target = *value->value<std::string>();
+        *target = *value->value_exact<std::string>();
     }
     try {
         std::regex check(out.id_pattern);

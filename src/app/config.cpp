@@ -28,7 +28,7 @@ struct Reader {
             return fallback;
         }
         if (!node->is_string()) return toml_error(source, node, name, "must be a string");
-        std::string value = *node->value<std::string>();
+        std::string value = *node->value_exact<std::string>();
         if (value.find_first_of("\r\n") != std::string::npos || value.find('\0') != std::string::npos)
             return toml_error(source, node, name, "must not contain line breaks");
         return value;
@@ -121,10 +121,10 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
         config.imap = ImapConfig{*url, *user, *password, *mailbox, *processed};
         if (const auto* node = t.get("idle")) {
             if (!node->is_boolean()) return toml_error(source, node, "imap.idle", "must be true or false");
-            config.imap.idle = *node->value<bool>();
+            config.imap.idle = *node->value_exact<bool>();
         }
         if (const auto* node = t.get("idle_reissue_seconds")) {
-            const auto value = node->value<std::int64_t>();
+            const auto value = node->value_exact<std::int64_t>();
             if (!node->is_integer() || !value || *value < 10 || *value > 29 * 60)
                 return toml_error(source, node, "imap.idle_reissue_seconds", "must be an integer from 10 to 1740");
             config.imap.idle_reissue = std::chrono::seconds(*value);
@@ -192,7 +192,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
         const auto& t = **daemon;
         if (auto s = core::toml_only_known_keys(source, t, "daemon.", {"poll_interval_seconds"}); !s) return s.error();
         if (const auto* node = t.get("poll_interval_seconds")) {
-            const auto value = node->value<std::int64_t>();
+            const auto value = node->value_exact<std::int64_t>();
             if (!node->is_integer() || !value || *value < 1 || *value > 86400)
                 return toml_error(source, node, "daemon.poll_interval_seconds", "must be an integer from 1 to 86400");
             config.poll_interval = std::chrono::seconds(*value);
@@ -207,7 +207,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
             const auto* list = node->as_array();
             if (!list) return toml_error(source, node, "coordinators.addresses", "must be a list of addresses");
             for (const auto& item : *list) {
-                const auto value = item.value<std::string>();
+                const auto value = item.value_exact<std::string>();
                 if (!item.is_string() || !core::is_plausible_addr_spec(*value))
                     return toml_error(source, &item, "coordinators.addresses", "each entry must be a plain address");
                 config.coordinators.push_back(core::to_lower_ascii(*value));
@@ -232,7 +232,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
             config.crypto.passphrase_file = path.is_relative() ? base_dir / path : path;
         }
         if (const auto* node = t.get("key_validity_days")) {
-            const auto value = node->value<std::int64_t>();
+            const auto value = node->value_exact<std::int64_t>();
             if (!node->is_integer() || !value || *value < 0 || *value > 36500)
                 return toml_error(source, node, "crypto.key_validity_days", "must be an integer from 0 to 36500");
             config.crypto.key_validity_days = static_cast<int>(*value);

@@ -113,14 +113,14 @@ class TomlVendorReader {
     }
 
     void string(const std::string& key, const toml::node& node, std::string& out) {
-        if (auto value = node.value<std::string>())
+        if (auto value = node.value_exact<std::string>())
             out = *value;
         else
             problem(node, key + ": must be a string");
     }
 
     void boolean(const std::string& key, const toml::node& node, bool& out) {
-        if (auto value = node.value<bool>())
+        if (auto value = node.value_exact<bool>())
             out = *value;
         else
             problem(node, key + ": must be true or false");
@@ -130,7 +130,7 @@ class TomlVendorReader {
     void list(const std::string& key, const toml::node& node, std::vector<std::string>& out,
               const std::function<void(const toml::node&, const std::string&)>& check = {}) {
         auto take = [&](const toml::node& element) {
-            if (auto value = element.value<std::string>()) {
+            if (auto value = element.value_exact<std::string>()) {
                 if (check) check(element, *value);
                 out.push_back(*value);
             } else {

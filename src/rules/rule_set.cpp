@@ -21,7 +21,7 @@ Result<T> read_value(const std::string& source, const toml::table& table,
                      const std::string& section, const std::string& key, T fallback) {
     const toml::node* node = table.get(key);
     if (!node) return fallback;
-    if (auto value = node->value<T>(); value && node->is<T>()) return *value;
+    if (auto value = node->value_exact<T>(); value && node->is<T>()) return *value;
     return toml_error(source, node, section + "." + key, "has the wrong type");
 }
 
@@ -57,7 +57,7 @@ Result<std::vector<std::string>> read_names(const std::string& source, const tom
     if (node && !list) return toml_error(source, node, key, "must be a list of names");
     if (!list) return out;
     for (const auto& item : *list) {
-        const auto value = item.value<std::string>();
+        const auto value = item.value_exact<std::string>();
         if (!item.is_string() || value->empty() || value->find_first_of("/\\. ") != std::string::npos)
             return toml_error(source, &item, key, "each entry must be a plain name");
         if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
@@ -100,7 +100,7 @@ core::Status read_timers(const std::string& source, const toml::table& table, Ti
                               "must be a list of 1 to 10 day counts, e.g. [7, 14, 30]");
         std::vector<int> days;
         for (const auto& item : *list) {
-            const auto day = item.value<std::int64_t>();
+            const auto day = item.value_exact<std::int64_t>();
             if (!item.is_integer() || !day || *day < 1 || *day > 365)
                 return toml_error(source, &item, "timers.vendor_reminder_days",
                                   "each entry must be a whole number of days between 1 and 365");
@@ -249,7 +249,7 @@ Result<Holidays> parse_holidays(std::string_view toml_text, const std::string& s
         const std::chrono::year_month_day parsed{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
         if (!parsed.ok() || y < 2000 || y > 2200)
             return toml_error(source_name, &value, "holidays." + text, "is not a real date");
-        const auto name = value.value<std::string>();
+        const auto name = value.value_exact<std::string>();
         if (!value.is_string() || name->empty())
             return toml_error(source_name, &value, "holidays." + text, "needs a name, e.g. \"元日\"");
         out.emplace(std::chrono::sys_days{parsed}, *name);

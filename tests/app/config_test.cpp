@@ -44,6 +44,11 @@ TEST_CASE("Configuration errors name the file, the line and the key") {
     CHECK_THAT(error_of("[imap]\nidle = 1\n" + kMinimal.substr(7)), Contains("cvdbot.toml:2: imap.idle: must be true or false"));
     CHECK_THAT(error_of("[imap]\nidle_reissue_seconds = 1800\n" + kMinimal.substr(7)),
                Contains("imap.idle_reissue_seconds: must be an integer from 10 to 1740"));
+    // A float where a whole number belongs (toml++'s value<int64_t>() would convert it unchecked).
+    CHECK(error_of(kMinimal + "[daemon]\npoll_interval_seconds = 2e49\n") ==
+          "cvdbot.toml:10: daemon.poll_interval_seconds: must be an integer from 1 to 86400");
+    CHECK(error_of(kMinimal + "[daemon]\npoll_interval_seconds = 60.0\n") ==
+          "cvdbot.toml:10: daemon.poll_interval_seconds: must be an integer from 1 to 86400");
     CHECK(error_of(kMinimal + "[daemon]\npoll_intervall_seconds = 5\n") ==
           "cvdbot.toml:10: daemon.poll_intervall_seconds: unknown key");
     CHECK_THAT(error_of("[imap]\nurl = \"imap://h\"\npassword = \"x\"\n[smtp]\nurl = \"smtp://h\"\n[bot]\naddress = \"b@x\"\n"),

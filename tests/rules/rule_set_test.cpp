@@ -25,6 +25,19 @@ TEST_CASE("Whether a permanent refusal counts toward unreachable is a checked ru
           "w.toml:3: outbox.permanent_failure_counts_as_unanswered: has the wrong type");
 }
 
+TEST_CASE("A number with a fraction or exponent where a whole number belongs is a clear error") {
+    // toml++ converts a float to an integer unchecked when asked for value<int64_t>() (UB for
+    // 2e49, found by the rules fuzzer); whole numbers must be written as integers.
+    for (const char* text : {"[timers]\nvendor_unreachable_after_days = 2e49\n",
+                             "[timers]\nvendor_unreachable_after_days = 30.0\n",
+                             "[timers]\nvendor_reminder_days = [7.0, 14]\n",
+                             "[outbox]\nmax_attempts = 1e300\n"}) {
+        auto rules = parse_rules(text, "w.toml");
+        REQUIRE_FALSE(rules.ok());
+        CHECK_THAT(rules.error().message, Contains("w.toml:2: "));
+    }
+}
+
 TEST_CASE("Rule errors name the file, the line and the key") {
     auto unknown = parse_rules("[intake]\nacknowledge_reports = true\nbogus = 1\n", "w.toml");
     REQUIRE_FALSE(unknown.ok());
