@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "cvdbot/domain/types.hpp"
@@ -234,26 +235,24 @@ Status Daemon::process_pending(CycleReport& report) {
     const auto processed = [&]() -> Status {
         for (std::size_t next = 0; next < order.size() && !stop_requested_;) {
             std::size_t done = 0;
-            std::vector<std::int64_t> marked;
+            std::vector<store::SentRecord> marked;
             // A message whose decryption still runs is waited for here, outside the
             // transaction, and ends the group before it.
             window.settle_before(next);
             const auto group = store_.transaction([&]() -> Status {
                 const auto started = std::chrono::steady_clock::now();
-                // A reply the sender thread got out ends the group: it waits for this commit.
                 while (next + done < order.size() && !stop_requested_ && done < kCommitGroup &&
                        (done == 0 || (std::chrono::steady_clock::now() - started < kCommitWindow &&
-                                      !(sender_ && sender_->waiting_for_record()) &&
                                       !window.waits_for_gpg(order[next + done])))) {
                     window.offer_ahead(next + done);
                     if (auto s = process_one(order[next + done]); !s) return s;
                     ++done;
                 }
-                // Replies the sender thread got out meanwhile are recorded with this commit:
-                // it cannot get the lock between the groups (and sends no more until then).
+                // Replies the sender thread got out meanwhile (each in its journal) are
+                // recorded with this commit.
                 if (sender_) {
                     marked = sender_->unrecorded();
-                    if (auto s = store_.mark_sent(marked, clock_.now()); !s) return s;
+                    if (auto s = store_.mark_sent(marked); !s) return s;
                 }
                 return {};
             });
@@ -316,6 +315,13 @@ bool Daemon::to_a_coordinator(const std::vector<std::string>& recipients) const 
 }
 
 Status Daemon::drain_outbox(CycleReport& report) {
+    // What a sender thread of an earlier run got out is recorded first, or it would go again.
+    const auto journal_path = store::SentJournal::path_for(config_.database.string());
+    if (std::error_code ec; std::filesystem::exists(journal_path, ec) || ec) {
+        auto journal = store::SentJournal::open(journal_path);
+        if (!journal) return journal.error();
+        if (auto s = store::carry_over(*journal, store_); !s) return s;
+    }
     for (;;) {
         if (stop_requested_) return {};
         const auto now = clock_.now();

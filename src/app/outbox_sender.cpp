@@ -23,12 +23,24 @@ core::Result<std::unique_ptr<OutboxSender>> OutboxSender::start(const std::strin
                                                                 const core::Clock& clock) {
     auto store = store::Store::open(database);
     if (!store) return store.error();
-    return std::unique_ptr<OutboxSender>(
-        new OutboxSender(std::move(*store), std::move(smtp), clock));
+    auto journal = store::SentJournal::open(store::SentJournal::path_for(database));
+    if (!journal) return journal.error();
+    // What a crash left in the journal went out: held back until it is carried over.
+    auto journaled = journal->records();
+    if (!journaled) return journaled.error();
+    return std::unique_ptr<OutboxSender>(new OutboxSender(
+        std::move(*store), std::move(*journal), std::move(*journaled), std::move(smtp), clock));
 }
 
-OutboxSender::OutboxSender(store::Store store, net::SmtpSettings smtp, const core::Clock& clock)
-    : store_(std::move(store)), smtp_(std::move(smtp)), clock_(clock), thread_([this] { run(); }) {}
+OutboxSender::OutboxSender(store::Store store, store::SentJournal journal,
+                           std::vector<store::SentRecord> journaled, net::SmtpSettings smtp,
+                           const core::Clock& clock)
+    : store_(std::move(store)),
+      journal_(std::move(journal)),
+      smtp_(std::move(smtp)),
+      clock_(clock),
+      unrecorded_(std::move(journaled)),
+      thread_([this] { run(); }) {}
 
 OutboxSender::~OutboxSender() {
     stop();
@@ -64,28 +76,22 @@ void OutboxSender::stop() {
 bool OutboxSender::held_back(std::int64_t outbox_row_id) {
     std::lock_guard lock(mutex_);
     return handed_back_.count(outbox_row_id) != 0 ||
-           std::find(unrecorded_.begin(), unrecorded_.end(), outbox_row_id) != unrecorded_.end();
+           std::any_of(unrecorded_.begin(), unrecorded_.end(), [&](const store::SentRecord& r) {
+               return r.outbox_row_id == outbox_row_id;
+           });
 }
 
-std::vector<std::int64_t> OutboxSender::unrecorded() {
+std::vector<store::SentRecord> OutboxSender::unrecorded() {
     std::lock_guard lock(mutex_);
     return unrecorded_;
 }
 
-bool OutboxSender::waiting_for_record() {
+void OutboxSender::recorded(const std::vector<store::SentRecord>& records) {
     std::lock_guard lock(mutex_);
-    return !unrecorded_.empty();
-}
-
-void OutboxSender::recorded(const std::vector<std::int64_t>& outbox_row_ids) {
-    {
-        std::lock_guard lock(mutex_);
-        std::erase_if(unrecorded_, [&](std::int64_t row) {
-            return std::find(outbox_row_ids.begin(), outbox_row_ids.end(), row) !=
-                   outbox_row_ids.end();
-        });
+    for (const auto& record : records) {
+        std::erase(unrecorded_, record);
+        to_forget_.push_back(record.outbox_row_id);
     }
-    recorded_cv_.notify_all();
 }
 
 void OutboxSender::run() {
@@ -101,24 +107,22 @@ void OutboxSender::run() {
         smtp_time_ = record_time_ = {};
         const auto pass_start = std::chrono::steady_clock::now();
         send_due();
+        // What the daemon's commits did not carry over yet (it may have nothing to process).
+        carry_over();
         if (sent_in_pass_ > 0)
             spdlog::info(
-                "outbox: sent {} in {} ms (SMTP {} ms, recording {} ms), recorded in {} commit(s)",
+                "outbox: sent {} in {} ms (SMTP {} ms, recording {} ms), {} commit(s) here",
                 sent_in_pass_, milliseconds(std::chrono::steady_clock::now() - pass_start),
                 milliseconds(smtp_time_), milliseconds(record_time_),
                 store_.commits() - commits_before_pass_);
     }
-    // What went out is recorded before the daemon ends; if even that fails, it goes out again
-    // on the next start.
-    if (!record_sent())
-        spdlog::error(
-            "outbox: a sent message could not be recorded as sent; it will be sent again on "
-            "the next start");
+    // What went out is in the main database before the daemon ends, or else in the journal,
+    // carried over on the next start.
+    (void)journal_caught_up();
+    carry_over();
 }
 
 void OutboxSender::send_due() {
-    // A reply sent but not recorded (the disk was full, say) is recorded before any more go.
-    if (!record_sent()) return;
     for (;;) {
         auto due = store_.due_outbox(clock_.now(), kDueBatch);
         if (!due) {
@@ -136,18 +140,36 @@ void OutboxSender::send_due() {
                 std::lock_guard lock(mutex_);
                 if (stopping_) return;
             }
+            // A reply sent but not recorded (the disk was full, say) is recorded before any
+            // more go.
+            if (!journal_caught_up()) return;
+            forget_recorded();
             const auto smtp_start = std::chrono::steady_clock::now();
             auto sent =
                 smtp_.send(net::SmtpEnvelope{item.envelope_from, item.recipients}, item.raw);
-            smtp_time_ += std::chrono::steady_clock::now() - smtp_start;
+            const auto smtp_end = std::chrono::steady_clock::now();
+            smtp_time_ += smtp_end - smtp_start;
             if (sent) {
+                const store::SentRecord record{item.row_id, clock_.now()};
                 {
                     std::lock_guard lock(mutex_);
-                    unrecorded_.push_back(item.row_id);
+                    unrecorded_.push_back(record);
                 }
                 ++sent_in_pass_;
                 spdlog::info("sent <{}> to {}", item.message_id, item.recipients.front());
-                if (!record_sent(i + 1 == todo.size())) return;
+                // Synced at the end of a batch, and at least every kSyncEvery.
+                const bool sync =
+                    i + 1 == todo.size() || smtp_end - last_synced_record_ >= kSyncEvery;
+                if (auto added = journal_.add(record, sync); !added) {
+                    spdlog::error(
+                        "outbox: recording a sent message failed: {}; not sending more until "
+                        "it is recorded",
+                        core::describe(added.error()));
+                    unjournaled_.push_back(record);
+                    return;
+                }
+                if (sync) last_synced_record_ = smtp_end;
+                record_time_ += std::chrono::steady_clock::now() - smtp_end;
                 continue;
             }
             item.raw.clear();
@@ -163,45 +185,51 @@ void OutboxSender::send_due() {
     }
 }
 
-bool OutboxSender::record_sent(bool sync) {
-    const auto started = std::chrono::steady_clock::now();
-    struct AddTime {
-        std::chrono::steady_clock::time_point started;
-        std::chrono::steady_clock::duration& total;
-        ~AddTime() { total += std::chrono::steady_clock::now() - started; }
-    } add_time{started, record_time_};
-    const auto give_up_at = started + kRecordPatience;
-    sync = sync || started - last_synced_record_ >= kSyncEvery;
-    if (auto set = store_.set_synced_commits(sync); !set)
-        spdlog::warn("outbox: {}", core::describe(set.error()));  // the last setting stays
-    for (;;) {
-        const auto rows = unrecorded();
-        if (rows.empty()) return true;
-        const auto now = clock_.now();
-        auto tried = store_.try_transaction([&] { return store_.mark_sent(rows, now); });
-        if (!tried) {
-            spdlog::error(
-                "outbox: recording {} sent message(s) failed: {}; not sending more "
-                "until it succeeds",
-                rows.size(), core::describe(tried.error()));
-            return false;
-        }
-        if (*tried) {
-            if (sync) last_synced_record_ = started;
-            recorded(rows);
+bool OutboxSender::journal_caught_up() {
+    // The daemon's commit may have recorded them in the main database meanwhile.
+    const auto pending = unrecorded();
+    std::erase_if(unjournaled_, [&](const store::SentRecord& r) {
+        return std::find(pending.begin(), pending.end(), r) == pending.end();
+    });
+    while (!unjournaled_.empty()) {
+        if (!journal_.add(unjournaled_.front(), true)) {
+            // Recorded in the main database instead, if it takes the record now.
+            const auto records = unrecorded();
+            auto marked = store_.try_transaction([&] { return store_.mark_sent(records); });
+            if (!marked || !*marked) return false;
+            recorded(records);
+            unjournaled_.clear();
             return true;
         }
-        // The lock is taken: the daemon's next group commit records it, or it is free soon.
-        if (std::chrono::steady_clock::now() >= give_up_at) {
-            spdlog::error(
-                "outbox: {} sent message(s) not recorded as sent: the database stayed locked "
-                "for {} s; not sending more until they are",
-                rows.size(), kRecordPatience.count());
-            return false;
-        }
-        std::unique_lock lock(mutex_);
-        recorded_cv_.wait_for(lock, std::chrono::milliseconds(20),
-                              [&] { return unrecorded_.empty(); });
+        unjournaled_.erase(unjournaled_.begin());
+    }
+    return true;
+}
+
+void OutboxSender::carry_over() {
+    const auto started = std::chrono::steady_clock::now();
+    const auto records = unrecorded();
+    if (!records.empty()) {
+        if (auto marked = store_.mark_sent(records); marked)
+            recorded(records);
+        else  // they stay in the journal and held back; the daemon's next commit may take them
+            spdlog::warn("outbox: marking {} sent message(s) as sent: {}", records.size(),
+                         core::describe(marked.error()));
+    }
+    forget_recorded();
+    record_time_ += std::chrono::steady_clock::now() - started;
+}
+
+void OutboxSender::forget_recorded() {
+    std::vector<std::int64_t> rows;
+    {
+        std::lock_guard lock(mutex_);
+        rows.swap(to_forget_);
+    }
+    if (rows.empty()) return;
+    if (auto forgotten = journal_.forget(rows); !forgotten) {
+        // Harmless: carried over again later, which changes nothing.
+        spdlog::warn("outbox: {}", core::describe(forgotten.error()));
     }
 }
 

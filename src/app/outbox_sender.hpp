@@ -5,11 +5,12 @@
 //
 // It has its own database connection and SMTP session. Each reply it sent is recorded as sent
 // before the next one goes, so that a crash sends at most one reply twice on restart (a
-// duplicate, never a loss; tests/integration/test_crash.py holds it to that). The record is
-// its own commit when the write lock is free; while the daemon is processing, its group
-// commits hold the lock almost all the time (SQLite's busy wait is not fair: this thread would
-// starve), so the daemon ends its group early and records the reply in that commit
-// (unrecorded(), recorded()).
+// duplicate, never a loss; tests/integration/test_crash.py holds it to that). The record goes
+// into the sent journal (store/sent_journal.hpp), a file nothing else writes, so it never waits
+// for the daemon's transaction; the daemon carries the records over into the main database
+// with its next group commit (unrecorded(), recorded()), and this thread does at the end of
+// each pass. Until then the rows are held back here, and after a crash the journal is carried
+// over before anything is sent.
 
 #include <chrono>
 #include <condition_variable>
@@ -24,6 +25,7 @@
 #include "cvdbot/core/result.hpp"
 #include "cvdbot/core/time.hpp"
 #include "cvdbot/net/smtp_client.hpp"
+#include "cvdbot/store/sent_journal.hpp"
 #include "cvdbot/store/store.hpp"
 
 namespace cvd::app {
@@ -35,8 +37,6 @@ struct SendFailure {
 
 class OutboxSender {
   public:
-    // How long sending waits for its record before it stops until the next wake-up.
-    static constexpr std::chrono::seconds kRecordPatience{30};
     // Each record is committed before the next reply goes, so a crash of the daemon repeats
     // one reply at most. A disk sync for each cost as much as a third of the SMTP transaction;
     // so records are synced at the end of each batch and at least this often: a crash of the
@@ -61,24 +61,30 @@ class OutboxSender {
     // Finishes the message in hand, records what was sent, and ends the thread.
     void stop();
 
-    // Replies sent but not yet recorded as sent (one at most), for the daemon to mark in its
-    // group commit; recorded() once that is committed.
-    std::vector<std::int64_t> unrecorded();
-    bool waiting_for_record();
-    void recorded(const std::vector<std::int64_t>& outbox_row_ids);
+    // Replies sent (and in the journal) but not yet marked sent in the main database, for the
+    // daemon to mark in its group commit; recorded() once that is committed.
+    std::vector<store::SentRecord> unrecorded();
+    void recorded(const std::vector<store::SentRecord>& records);
 
   private:
-    OutboxSender(store::Store store, net::SmtpSettings smtp, const core::Clock& clock);
+    OutboxSender(store::Store store, store::SentJournal journal,
+                 std::vector<store::SentRecord> journaled, net::SmtpSettings smtp,
+                 const core::Clock& clock);
     void run();
-    // Sends what is due until nothing is, a send fails, or the records fall too far behind.
+    // Sends what is due until nothing is, a send fails, or a record cannot be made.
     void send_due();
-    // Records the sent reply: its own commit, or the daemon's next one. `sync`: the commit
-    // waits for the disk (the end of a batch); otherwise only when the last synced record is
-    // kSyncEvery old.
-    bool record_sent(bool sync = true);
+    // Puts the records not yet in the journal there (a full disk, say, refused them before);
+    // false while any is missing: nothing more may go out then.
+    bool journal_caught_up();
+    // Marks what the journal holds sent in the main database (waiting for the write lock, as
+    // any transaction does), then forgets it in the journal.
+    void carry_over();
+    // Forgets in the journal what the main database now holds.
+    void forget_recorded();
     bool held_back(std::int64_t outbox_row_id);
 
     store::Store store_;
+    store::SentJournal journal_;
     net::SmtpClient smtp_;
     const core::Clock& clock_;
     int sent_in_pass_ = 0;
@@ -86,15 +92,16 @@ class OutboxSender {
     // Where a pass's time went, for its log line: SMTP transactions, and recording them.
     std::chrono::steady_clock::duration smtp_time_{};
     std::chrono::steady_clock::duration record_time_{};
+    std::vector<store::SentRecord> unjournaled_;  // sent, the journal refused the record
     std::chrono::steady_clock::time_point last_synced_record_{};
 
     std::mutex mutex_;  // guards what follows
     std::condition_variable woken_cv_;
     bool woken_ = false;
     bool stopping_ = false;
-    std::set<std::int64_t> handed_back_;    // failed, until the daemon has recorded it
-    std::vector<std::int64_t> unrecorded_;  // sent, not yet committed as sent
-    std::condition_variable recorded_cv_;
+    std::set<std::int64_t> handed_back_;         // failed, until the daemon has recorded it
+    std::vector<store::SentRecord> unrecorded_;  // sent, not yet in the main database
+    std::vector<std::int64_t> to_forget_;        // in the main database, still in the journal
     std::vector<SendFailure> failures_;
 
     std::thread thread_;  // last: started when everything above exists

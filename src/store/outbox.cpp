@@ -108,14 +108,21 @@ Status Store::mark_sent(std::int64_t outbox_row_id, core::Timestamp now) {
 }
 
 Status Store::mark_sent(const std::vector<std::int64_t>& outbox_row_ids, core::Timestamp now) {
+    std::vector<SentRecord> records;
+    records.reserve(outbox_row_ids.size());
+    for (const auto row_id : outbox_row_ids) records.push_back({row_id, now});
+    return mark_sent(records);
+}
+
+Status Store::mark_sent(const std::vector<SentRecord>& records) {
     // A transaction of its own (as autocommit would be), so that commits() counts it.
     return transaction([&]() -> Status {
-        for (const auto row_id : outbox_row_ids) {
+        for (const auto& record : records) {
             auto stmt = impl_->db.prepare(
                 "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
                 "last_error = '' WHERE id = ? AND state = 'queued'");
             if (!stmt) return stmt.error();
-            stmt->bind(1, core::to_unix(now)).bind(2, row_id);
+            stmt->bind(1, core::to_unix(record.sent_at)).bind(2, record.outbox_row_id);
             if (auto s = stmt->run(); !s) return s;
         }
         return {};

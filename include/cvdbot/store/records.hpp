@@ -134,6 +134,13 @@ struct OutboxItem {
 
 enum class OutboxState { queued, sent, failed };
 
+// An outbox row that went out, and when.
+struct SentRecord {
+    std::int64_t outbox_row_id = 0;
+    core::Timestamp sent_at;
+    bool operator==(const SentRecord&) const = default;
+};
+
 struct AuditEntry {
     std::int64_t row_id = 0;
     std::optional<std::int64_t> case_row_id;
