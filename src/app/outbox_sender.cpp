@@ -10,6 +10,10 @@ namespace cvd::app {
 namespace {
 // Rows read per query: a few hundred kB of replies at most.
 constexpr int kDueBatch = 50;
+// Sent rows held back (journaled, not yet marked in the main database) before the sender waits
+// to carry them over itself rather than leave that to the daemon's next commit: the due rows are
+// read past them, raw bytes and all.
+constexpr std::size_t kMostHeldBack = 2 * kDueBatch;
 // Without a wake-up (the daemon wakes this after every commit), a look every so often.
 constexpr auto kIdleLook = std::chrono::seconds(1);
 
@@ -108,7 +112,7 @@ void OutboxSender::run() {
         const auto pass_start = std::chrono::steady_clock::now();
         send_due();
         // What the daemon's commits did not carry over yet (it may have nothing to process).
-        carry_over();
+        carry_over(Wait::yes);
         if (sent_in_pass_ > 0)
             spdlog::info(
                 "outbox: sent {} in {} ms (SMTP {} ms, recording {} ms), {} commit(s) here",
@@ -119,12 +123,18 @@ void OutboxSender::run() {
     // What went out is in the main database before the daemon ends, or else in the journal,
     // carried over on the next start.
     (void)journal_caught_up();
-    carry_over();
+    carry_over(Wait::yes);
 }
 
 void OutboxSender::send_due() {
     for (;;) {
-        auto due = store_.due_outbox(clock_.now(), kDueBatch);
+        // Rows already sent stay due in the main database until carried over.
+        std::size_t held = held_back_count();
+        if (held > 0) {
+            carry_over(held >= kMostHeldBack ? Wait::yes : Wait::no);
+            held = held_back_count();
+        }
+        auto due = store_.due_outbox(clock_.now(), kDueBatch + static_cast<int>(held));
         if (!due) {
             spdlog::error("outbox: reading what is due failed: {}; trying again later",
                           core::describe(due.error()));
@@ -206,18 +216,28 @@ bool OutboxSender::journal_caught_up() {
     return true;
 }
 
-void OutboxSender::carry_over() {
+void OutboxSender::carry_over(Wait wait) {
     const auto started = std::chrono::steady_clock::now();
     const auto records = unrecorded();
     if (!records.empty()) {
-        if (auto marked = store_.mark_sent(records); marked)
+        const auto mark = [&] { return store_.mark_sent(records); };
+        if (wait == Wait::yes) {
+            if (auto marked = store_.transaction(mark); marked)
+                recorded(records);
+            else  // they stay in the journal and held back; the daemon's next commit may take them
+                spdlog::warn("outbox: marking {} sent message(s) as sent: {}", records.size(),
+                             core::describe(marked.error()));
+        } else if (auto marked = store_.try_transaction(mark); marked && *marked) {
             recorded(records);
-        else  // they stay in the journal and held back; the daemon's next commit may take them
-            spdlog::warn("outbox: marking {} sent message(s) as sent: {}", records.size(),
-                         core::describe(marked.error()));
+        }  // else the daemon is committing, and takes them with it
     }
     forget_recorded();
     record_time_ += std::chrono::steady_clock::now() - started;
+}
+
+std::size_t OutboxSender::held_back_count() {
+    std::lock_guard lock(mutex_);
+    return unrecorded_.size() + handed_back_.size();
 }
 
 void OutboxSender::forget_recorded() {

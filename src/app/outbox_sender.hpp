@@ -76,9 +76,11 @@ class OutboxSender {
     // Puts the records not yet in the journal there (a full disk, say, refused them before);
     // false while any is missing: nothing more may go out then.
     bool journal_caught_up();
-    // Marks what the journal holds sent in the main database (waiting for the write lock, as
-    // any transaction does), then forgets it in the journal.
-    void carry_over();
+    // Marks what the journal holds sent in the main database, then forgets it in the journal.
+    // Wait::no: only if the write lock is free now (else the daemon's commit takes them).
+    enum class Wait { no, yes };
+    void carry_over(Wait wait);
+    std::size_t held_back_count();
     // Forgets in the journal what the main database now holds.
     void forget_recorded();
     bool held_back(std::int64_t outbox_row_id);
