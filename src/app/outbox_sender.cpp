@@ -124,6 +124,15 @@ void OutboxSender::run() {
     // carried over on the next start.
     (void)journal_caught_up();
     carry_over(Wait::yes);
+    const auto pending = unrecorded();
+    const auto lost = std::count_if(unjournaled_.begin(), unjournaled_.end(), [&](const auto& r) {
+        return std::find(pending.begin(), pending.end(), r) != pending.end();
+    });
+    if (lost > 0)
+        spdlog::error(
+            "outbox: {} sent message(s) could not be recorded as sent; they will be sent again "
+            "on the next start",
+            lost);
 }
 
 void OutboxSender::send_due() {
