@@ -23,7 +23,14 @@ core::Result<SentJournal> SentJournal::open(const std::string& path) {
           "CREATE TABLE IF NOT EXISTS sent (outbox_row_id INTEGER PRIMARY KEY, "
           "sent_at INTEGER NOT NULL)"}) {
         if (auto s = db->exec(command); !s)
-            return core::make_error(s.error().kind, path + ": " + s.error().message);
+            // It holds replies already sent: nothing goes out until it can be read, or until an
+            // administrator decides that a few repeats are acceptable.
+            return core::make_error(
+                s.error().kind,
+                path + ": " + s.error().message +
+                    " (the record of replies already sent; nothing is sent until it can be "
+                    "read: move it aside to send again, and the last replies sent before it was "
+                    "damaged may go out twice)");
     }
     auto impl = std::make_unique<Impl>();
     impl->db = std::move(*db);

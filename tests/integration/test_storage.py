@@ -67,6 +67,27 @@ class Storage(DaemonTestCase):
         self.assert_every_report_handled_once(len(REPORTERS))
         self.stop()
 
+    def test_a_damaged_sent_journal_stops_sending_until_it_is_moved_aside(self):
+        """The journal of replies already sent cannot be read: processing goes on, nothing is
+        sent (it could repeat replies), the log says what to do, and moving it aside resumes."""
+        journal = self.db_path + ".sent"
+        with open(journal, "wb") as f:
+            f.write(b"not a database " * 300)
+        self.start()
+        send(report(subject="Report while the journal is damaged", sender="discoverer"))
+        self.wait_log("move it aside to send again")
+        self.assertIn(journal, self.log())
+        wait_for(lambda: self.inbound() == 1, 20, "the report processed")
+        time.sleep(2)
+        self.assertIsNone(self.proc.poll(), "the daemon must stay up")
+        self.assertEqual(len(fetch_all("discoverer")), 0)
+        self.assertEqual(self.query("SELECT state, count(*) FROM outbox GROUP BY state"), [("queued", 1)])
+        os.rename(journal, journal + ".damaged")
+        wait_count("discoverer", 1, timeout=40)
+        wait_for(lambda: self.query("SELECT state, count(*) FROM outbox GROUP BY state") == [("sent", 1)],
+                 20, "the acknowledgment recorded as sent")
+        self.stop()
+
     def test_a_full_disk_pauses_the_daemon_and_it_resumes_when_space_is_freed(self):
         # A real full file system: a small tmpfs for the database directory (needs CAP_SYS_ADMIN).
         self.mount = os.path.join(self.work, "dbdir")
