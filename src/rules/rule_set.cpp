@@ -21,7 +21,8 @@ Result<T> read_value(const std::string& source, const toml::table& table,
                      const std::string& section, const std::string& key, T fallback) {
     const toml::node* node = table.get(key);
     if (!node) return fallback;
-    if (auto value = node->value_exact<T>(); value && node->is<T>()) return *value;
+    // value_exact: no conversions (a float read as an integer is unchecked in toml++).
+    if (auto value = node->value_exact<T>()) return *value;
     return toml_error(source, node, section + "." + key, "has the wrong type");
 }
 

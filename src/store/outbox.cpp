@@ -104,14 +104,7 @@ Result<std::vector<OutboxItem>> Store::due_outbox(core::Timestamp now, int limit
 }
 
 Status Store::mark_sent(std::int64_t outbox_row_id, core::Timestamp now) {
-    return mark_sent(std::vector<std::int64_t>{outbox_row_id}, now);
-}
-
-Status Store::mark_sent(const std::vector<std::int64_t>& outbox_row_ids, core::Timestamp now) {
-    std::vector<SentRecord> records;
-    records.reserve(outbox_row_ids.size());
-    for (const auto row_id : outbox_row_ids) records.push_back({row_id, now});
-    return mark_sent(records);
+    return mark_sent(std::vector<SentRecord>{{outbox_row_id, now}});
 }
 
 Status Store::mark_sent(const std::vector<SentRecord>& records) {

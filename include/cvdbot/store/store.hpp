@@ -179,7 +179,6 @@ class Store {
     core::Result<std::int64_t> queue_outbound(const OutboundMail& mail, core::Timestamp now);
     core::Result<std::vector<OutboxItem>> due_outbox(core::Timestamp now, int limit);
     core::Status mark_sent(std::int64_t outbox_row_id, core::Timestamp now);
-    core::Status mark_sent(const std::vector<std::int64_t>& outbox_row_ids, core::Timestamp now);
     // Each row at its own time; rows no longer queued (marked before) are left as they are.
     core::Status mark_sent(const std::vector<SentRecord>& records);
     core::Status mark_retry(std::int64_t outbox_row_id, int attempts, core::Timestamp next_attempt,
