@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace cvd::app {
 
@@ -163,9 +164,14 @@ void OutboxSender::send_due() {
             // more go.
             if (!journal_caught_up()) return;
             forget_recorded();
+            // With the next reply's envelope known, its commands go out behind this content
+            // (PIPELINING): one round trip per reply.
+            std::optional<net::SmtpEnvelope> next;
+            if (i + 1 < todo.size())
+                next.emplace(todo[i + 1].envelope_from, todo[i + 1].recipients);
             const auto smtp_start = std::chrono::steady_clock::now();
-            auto sent =
-                smtp_.send(net::SmtpEnvelope{item.envelope_from, item.recipients}, item.raw);
+            auto sent = smtp_.send(net::SmtpEnvelope{item.envelope_from, item.recipients}, item.raw,
+                                   next ? &*next : nullptr);
             const auto smtp_end = std::chrono::steady_clock::now();
             smtp_time_ += smtp_end - smtp_start;
             if (sent) {

@@ -39,9 +39,11 @@ MailStack load() {
             "its env file");
     }
     auto vars = read_env_file(env_path);
-    MailStack stack{vars["MAILSTACK_DIR"], vars["MAILSTACK_DOMAIN"], vars["MAILSTACK_PASSWORD"],
-                    vars["MAILSTACK_IMAP_URL"], vars["MAILSTACK_SMTP_URL"]};
-    if (stack.imap_url.empty() || stack.smtp_url.empty()) FAIL(env_path << " lacks the URLs");
+    MailStack stack{vars["MAILSTACK_DIR"],      vars["MAILSTACK_DOMAIN"],
+                    vars["MAILSTACK_PASSWORD"], vars["MAILSTACK_IMAP_URL"],
+                    vars["MAILSTACK_SMTP_URL"], vars["MAILSTACK_SMTP_NO_PIPELINING_URL"]};
+    if (stack.imap_url.empty() || stack.smtp_url.empty() || stack.smtp_no_pipelining_url.empty())
+        FAIL(env_path << " lacks the URLs");
     return stack;
 }
 
@@ -63,9 +65,9 @@ net::ImapSettings MailStack::imap(const std::string& user, const std::string& ma
     return settings;
 }
 
-net::SmtpSettings MailStack::smtp() const {
+net::SmtpSettings MailStack::smtp(bool pipelining) const {
     net::SmtpSettings settings;
-    settings.url = smtp_url;
+    settings.url = pipelining ? smtp_url : smtp_no_pipelining_url;
     settings.connect_timeout_seconds = 5;
     settings.timeout_seconds = 30;
     return settings;

@@ -18,13 +18,14 @@ struct MailStack {
     std::string password;
     std::string imap_url;
     std::string smtp_url;
+    std::string smtp_no_pipelining_url;  // the same Postfix, without the PIPELINING capability
 
     // Parsed once; fails the test run with a hint when not started through ctest.
     static const MailStack& get();
 
     std::string address(const std::string& user) const { return user + "@" + domain; }
     net::ImapSettings imap(const std::string& user, const std::string& mailbox = "INBOX") const;
-    net::SmtpSettings smtp() const;
+    net::SmtpSettings smtp(bool pipelining = true) const;
     // contrib/mailstack.sh ACTION DIR, e.g. "stop-imap"; fails the test if the script does.
     void control(const std::string& action) const;
 };

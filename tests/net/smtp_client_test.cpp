@@ -87,3 +87,135 @@ TEST_CASE("addresses that could inject SMTP commands are refused before connecti
     CHECK(smtp.send({stack.address("bot"), {}}, raw).error().kind ==
           core::ErrorKind::invalid_input);
 }
+
+namespace {
+
+// The messages that arrive in `user`'s INBOX after `sending` ran, as sent (without the trace
+// headers delivery adds), sorted: delivery order is not guaranteed.
+template <typename Sending>
+std::vector<std::string> delivered_to(const std::string& user, std::size_t expected,
+                                      Sending&& sending) {
+    const auto& stack = MailStack::get();
+    net::ImapClient client(stack.imap(user));
+    auto before = client.select();
+    REQUIRE(before.ok());
+    sending();
+    std::vector<std::string> fetched;
+    for (auto uid : test::wait_for_uids(client, before->uidnext - 1, expected)) {
+        auto raw = client.fetch(uid);
+        REQUIRE(raw.ok());
+        fetched.push_back(test::without_trace_headers(*raw));
+    }
+    std::sort(fetched.begin(), fetched.end());
+    return fetched;
+}
+
+std::vector<std::string> numbered_messages(const std::string& to, int count) {
+    std::vector<std::string> messages;
+    for (int i = 0; i < count; ++i)
+        messages.push_back(
+            test::make_message(to, "run " + std::to_string(i) + " " + test::unique_token(), "",
+                               "message " + std::to_string(i) + "\r\n"));
+    std::sort(messages.begin(), messages.end());
+    return messages;
+}
+
+}  // namespace
+
+TEST_CASE("a run of messages costs one round trip each with PIPELINING, four without") {
+    const auto& stack = MailStack::get();
+    const auto to = stack.address("discoverer2");
+    const net::SmtpEnvelope envelope{stack.address("bot"), {to}};
+    const auto messages = numbered_messages(to, 5);
+    for (const bool pipelining : {true, false}) {
+        INFO("server offers PIPELINING: " << pipelining);
+        net::SmtpClient smtp(stack.smtp(pipelining));
+        auto arrived = delivered_to("discoverer2", messages.size(), [&] {
+            for (std::size_t i = 0; i < messages.size(); ++i) {
+                auto sent =
+                    smtp.send(envelope, messages[i], i + 1 < messages.size() ? &envelope : nullptr);
+                INFO((sent.ok() ? std::string() : sent.error().message));
+                REQUIRE(sent.ok());
+            }
+        });
+        CHECK(arrived == messages);
+        CHECK(smtp.counters().connections == 1);
+        // With it: MAIL+RCPT+DATA of the first, then each content with the next envelope.
+        CHECK(smtp.round_trips() == (pipelining ? messages.size() + 1 : 4 * messages.size()));
+    }
+}
+
+TEST_CASE("message content is dot-stuffed and ended with CRLF . CRLF") {
+    const auto& stack = MailStack::get();
+    const auto to = stack.address("discoverer2");
+    const auto token = test::unique_token();
+    // Lines a server would take for the end of the data, or unstuff into something else.
+    const std::string body = ".\r\n..two dots\r\n.\r\n. space\r\nend " + token + "\r\n.";
+    const auto raw = test::make_message(to, "dots " + token, "", body);
+    net::SmtpClient smtp(stack.smtp());
+    auto arrived = delivered_to("discoverer2", 1, [&] {
+        auto sent = smtp.send({stack.address("bot"), {to}}, raw);
+        INFO((sent.ok() ? std::string() : sent.error().message));
+        REQUIRE(sent.ok());
+    });
+    // Content that does not end with CRLF gets one.
+    CHECK(arrived == std::vector<std::string>{raw + "\r\n"});
+}
+
+TEST_CASE("a refused recipient in a pipelined run fails that message only") {
+    const auto& stack = MailStack::get();
+    const auto to = stack.address("discoverer2");
+    const net::SmtpEnvelope good{stack.address("bot"), {to}};
+    const net::SmtpEnvelope unknown{stack.address("bot"), {stack.address("nobody")}};
+    const net::SmtpEnvelope mixed{stack.address("bot"), {to, stack.address("nobody")}};
+    const auto messages = numbered_messages(to, 2);
+    const auto refused = test::make_message(to, "never " + test::unique_token(), "", "x\r\n");
+    net::SmtpClient smtp(stack.smtp());
+    auto arrived = delivered_to("discoverer2", messages.size(), [&] {
+        REQUIRE(smtp.send(good, messages[0], &unknown).ok());
+        // Its MAIL, RCPT and DATA went ahead: RCPT is refused and DATA with it.
+        auto rejected = smtp.send(unknown, refused, &mixed);
+        REQUIRE_FALSE(rejected.ok());
+        CHECK(rejected.error().kind == core::ErrorKind::rejected);
+        CHECK_THAT(rejected.error().message, Contains("550") && Contains("nobody@example.test"));
+        CHECK(smtp.counters().connections == 1);  // RSET, and the connection goes on
+        // One recipient refused, the other accepted: the server waits for content, which
+        // must not come. Only a new connection gets out of that.
+        auto partly = smtp.send(mixed, refused);
+        REQUIRE_FALSE(partly.ok());
+        CHECK(partly.error().kind == core::ErrorKind::rejected);
+        auto last = smtp.send(good, messages[1]);
+        INFO((last.ok() ? std::string() : last.error().message));
+        REQUIRE(last.ok());
+        CHECK(smtp.counters().connections == 2);
+    });
+    CHECK(arrived == messages);  // and not the refused message
+}
+
+TEST_CASE("an envelope sent ahead and not followed is dropped, never sent") {
+    const auto& stack = MailStack::get();
+    const auto to = stack.address("discoverer2");
+    const net::SmtpEnvelope envelope{stack.address("bot"), {to}};
+    const net::SmtpEnvelope other{stack.address("bot"), {to, stack.address("vendor")}};
+    const auto messages = numbered_messages(to, 4);
+    auto arrived = delivered_to("discoverer2", messages.size(), [&] {
+        {
+            net::SmtpClient smtp(stack.smtp());
+            REQUIRE(smtp.send(envelope, messages[0], &envelope).ok());
+            // Another envelope than announced: the open transaction goes with its connection.
+            REQUIRE(smtp.send(other, messages[1], &envelope).ok());
+            CHECK(smtp.counters().connections == 2);
+            // Destroyed inside DATA's wait: no QUIT that would be read as content.
+        }
+        net::SmtpClient smtp(stack.smtp());
+        REQUIRE(smtp.send(envelope, messages[2], &envelope).ok());
+        // Postfix restarted under the envelope sent ahead: sent again on a new connection.
+        stack.control("stop-smtp");
+        stack.control("start-smtp");
+        auto sent = smtp.send(envelope, messages[3]);
+        INFO((sent.ok() ? std::string() : sent.error().message));
+        CHECK(sent.ok());
+        CHECK(smtp.counters().connections == 2);
+    });
+    CHECK(arrived == messages);
+}
