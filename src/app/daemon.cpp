@@ -240,6 +240,7 @@ Status Daemon::process_pending(CycleReport& report) {
             // transaction, and ends the group before it.
             window.settle_before(next);
             const auto group = store_.transaction([&]() -> Status {
+                const crypto::Keyring::FilesChecked keyring_files(keyring_);
                 const auto started = std::chrono::steady_clock::now();
                 while (next + done < order.size() && !stop_requested_ && done < kCommitGroup &&
                        (done == 0 || (std::chrono::steady_clock::now() - started < kCommitWindow &&

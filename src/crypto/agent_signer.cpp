@@ -1,6 +1,7 @@
 // The Assuan conversation is gpg's own for a signature (see gnupg's agent_pksign):
-// SIGKEY <keygrip>, SETHASH <algo> <hex digest>, PKSIGN; with loopback pinentry set once per
-// connection so that a passphrase is asked of us (INQUIRE PASSPHRASE), never of a pinentry.
+// SIGKEY <keygrip>, SETHASH <algo> <hex digest>, PKSIGN, but SIGKEY only when the connection
+// does not have that key set yet; with loopback pinentry set once per connection so that a
+// passphrase is asked of us (INQUIRE PASSPHRASE), never of a pinentry.
 
 #include "agent_signer.hpp"
 
@@ -131,6 +132,7 @@ std::uint64_t AgentSigner::socket_inode() const {
 void AgentSigner::disconnect() {
     if (ctx_ != nullptr) gpgme_release(ctx_);
     ctx_ = nullptr;
+    keygrip_set_.clear();
 }
 
 core::Status AgentSigner::connect() {
@@ -166,7 +168,8 @@ core::Status AgentSigner::connect() {
     return agent_error("connecting to gpg-agent at " + socket_, last);
 }
 
-core::Result<std::string> AgentSigner::run(const std::vector<std::string>& commands,
+core::Result<std::string> AgentSigner::run(const std::string& keygrip,
+                                           const std::vector<std::string>& commands,
                                            const std::string& passphrase,
                                            const std::string* ciphertext, std::string_view doing) {
     std::lock_guard lock(mutex_);
@@ -179,12 +182,16 @@ core::Result<std::string> AgentSigner::run(const std::vector<std::string>& comma
         x.passphrase = &passphrase;
         x.ciphertext = ciphertext;
         Reply r;
-        for (const auto& command : commands) {
+        if (keygrip_set_ != keygrip) {
+            r = transact(ctx_, "SIGKEY " + keygrip, x);
+            if (r.ok()) keygrip_set_ = keygrip;
+        }
+        for (std::size_t i = 0; r.ok() && i < commands.size(); ++i) {
             x.data.clear();
-            r = transact(ctx_, command, x);
-            if (!r.ok()) break;
+            r = transact(ctx_, commands[i], x);
         }
         if (r.ok()) return std::move(x.data);
+        keygrip_set_.clear();  // whatever the agent holds now, it is set again next time
         if (r.op_err) return agent_error(doing, r.op_err);
         // The connection broke (an agent restarted or killed since): once more on a new one.
         last = r.err;
@@ -196,8 +203,8 @@ core::Result<std::string> AgentSigner::run(const std::vector<std::string>& comma
 core::Result<std::string> AgentSigner::pksign(const std::string& keygrip, int hash_algo,
                                               std::string_view digest,
                                               const std::string& passphrase) {
-    return run({"SIGKEY " + keygrip,
-                "SETHASH " + std::to_string(hash_algo) + " " + core::to_hex(digest), "PKSIGN"},
+    return run(keygrip,
+               {"SETHASH " + std::to_string(hash_algo) + " " + core::to_hex(digest), "PKSIGN"},
                passphrase, nullptr, "signing with gpg-agent");
 }
 
@@ -213,8 +220,7 @@ core::Result<std::string> AgentSigner::ecdh_shared_point(const std::string& keyg
     };
     const std::string request =
         "(7:enc-val(4:ecdh(1:s" + atom(wrapped) + ")(1:e" + atom(ephemeral) + ")))";
-    auto answer =
-        run({"SETKEY " + keygrip, "PKDECRYPT"}, passphrase, &request, "decrypting with gpg-agent");
+    auto answer = run(keygrip, {"PKDECRYPT"}, passphrase, &request, "decrypting with gpg-agent");
     if (!answer) return answer.error();
     constexpr std::string_view head = "(5:value";
     std::string_view a = *answer;

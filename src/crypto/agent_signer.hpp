@@ -59,9 +59,11 @@ class AgentSigner {
                                                 const std::string& passphrase);
 
   private:
-    // The data the agent sends back for `commands`, run in order on the kept connection;
-    // reconnects once. Locked.
-    core::Result<std::string> run(const std::vector<std::string>& commands,
+    // The data the agent sends back for `commands`, run in order on the kept connection with
+    // `keygrip` set (SIGKEY, an alias of SETKEY, unless this connection has it already: the
+    // agent keeps it until RESET); reconnects once. Locked.
+    core::Result<std::string> run(const std::string& keygrip,
+                                  const std::vector<std::string>& commands,
                                   const std::string& passphrase, const std::string* ciphertext,
                                   std::string_view doing);
     // The agent's answer to PKSIGN (a canonical S-expression).
@@ -79,6 +81,7 @@ class AgentSigner {
     // one made another. Reading from the dead connection crashed inside GPGME 1.18 (about
     // one time in ten), so a changed socket means a new connection before any command.
     std::uint64_t socket_inode_ = 0;
+    std::string keygrip_set_;  // on ctx_'s connection; empty: none, or not known
 };
 
 }  // namespace cvd::crypto::detail

@@ -69,8 +69,25 @@ core::Result<KeyCache::Keys> KeyCache::keys(const Lister& list) {
     return keys_;
 }
 
+KeyCache::Stamp KeyCache::stamp() {
+    if (holds_ == 0) return keyring_stamp(home_);
+    if (!held_) held_ = keyring_stamp(home_);
+    return *held_;
+}
+
+void KeyCache::hold_stamp() {
+    std::lock_guard lock(mutex_);
+    ++holds_;
+}
+
+void KeyCache::release_stamp() {
+    std::lock_guard lock(mutex_);
+    if (--holds_ == 0) held_.reset();
+}
+
 void KeyCache::invalidate() {
     std::lock_guard lock(mutex_);
+    held_.reset();
     keys_.reset();
     exported_.clear();
     signers_.clear();

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "cvdbot/core/result.hpp"
@@ -47,9 +48,16 @@ class KeyCache {
 
     static constexpr std::chrono::seconds max_age{60};
 
+    // While held (counted: nested and concurrent holds), the keyring files are looked at once
+    // and that look stands in for the checks before each operation. invalidate() (our own
+    // import) looks again.
+    void hold_stamp();
+    void release_stamp();
+
   private:
     using Stamp = KeyringStamp;
-    Stamp stamp() const { return keyring_stamp(home_); }
+    // Under mutex_.
+    Stamp stamp();
     // Drops the file-derived values when the files are no longer those they came from.
     void forget_if_changed(const Stamp& now_stamp);
 
@@ -59,6 +67,8 @@ class KeyCache {
     Stamp stamp_;
     std::chrono::steady_clock::time_point listed_at_;
     Stamp derived_stamp_;
+    int holds_ = 0;
+    std::optional<Stamp> held_;
     std::map<std::string, std::shared_ptr<const std::string>> exported_;
     std::map<std::string, SharedKey> signers_;
 };

@@ -77,6 +77,14 @@ Keyring::Keyring(KeyringSettings settings, std::string passphrase)
       pool_(std::make_shared<detail::ContextPool>(settings_.gnupg_home.string())),
       agent_(std::make_shared<detail::AgentSigner>(settings_.gnupg_home.string())) {}
 
+Keyring::FilesChecked::FilesChecked(const Keyring& keyring) : cache_(keyring.cache_) {
+    cache_->hold_stamp();
+}
+
+Keyring::FilesChecked::~FilesChecked() {
+    cache_->release_stamp();
+}
+
 core::Result<Keyring> Keyring::open(KeyringSettings settings) {
     if (settings.gnupg_home.empty())
         return make_error(ErrorKind::config, "crypto.gnupg_home is not set");

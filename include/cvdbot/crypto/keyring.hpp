@@ -5,10 +5,10 @@
 // messages are built in process (libgcrypt, the agent signing) for cv25519 and RSA recipients,
 // and messages to our cv25519 subkeys are opened in process (the agent decrypting the session
 // key, libgcrypt the rest) when they are unsigned or signed by a usable primary key we hold.
-// gpg does what those paths cannot, and gives every verdict on damage or doubtful signatures. The key listing is cached until the keyring
-// files change or a minute passes, so that opening a message costs one gpg run rather than
-// three. Copies of a Keyring share pool and cache; operations may run on several threads at
-// once.
+// gpg does what those paths cannot, and gives every verdict on damage or doubtful signatures. The
+// key listing is cached until the keyring files change or a minute passes, so that opening a
+// message costs one gpg run rather than three. Copies of a Keyring share pool and cache; operations
+// may run on several threads at once.
 //
 // Errors: a core::Error means *we* could not do the work (gpg missing, the home directory
 // unusable, the passphrase file wrong): retry later or fix the configuration, and never
@@ -89,6 +89,21 @@ class Keyring {
     static core::Result<Keyring> open(KeyringSettings settings);
 
     const KeyringSettings& settings() const { return settings_; }
+
+    // While one lives, the keyring files are checked for changes (another gpg, an import) once
+    // rather than before every operation, each check being four stat calls: for a batch of
+    // messages. A change by another process shows from the next batch on; our own imports
+    // show at once. Any number may live at a time, on any thread.
+    class FilesChecked {
+      public:
+        explicit FilesChecked(const Keyring& keyring);
+        ~FilesChecked();
+        FilesChecked(const FilesChecked&) = delete;
+        FilesChecked& operator=(const FilesChecked&) = delete;
+
+      private:
+        std::shared_ptr<detail::KeyCache> cache_;
+    };
 
     // --- keys (keys.cpp)
     // Every public key, with has_secret set for ours; sorted by fingerprint.
