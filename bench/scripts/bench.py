@@ -4,6 +4,7 @@
 Run by bench/run.sh, which builds cvdbot and starts the mail stack. Prints one table.
 """
 import argparse
+import json
 import os
 import sys
 
@@ -19,6 +20,9 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--stack", required=True)
     p.add_argument("--store-bench", required=True)
+    p.add_argument("--results", help="write this run's figures here (JSON), for the rounds")
+    p.add_argument("--rounds", nargs="*", default=[],
+                   help="figures of earlier rounds (JSON files), summarised with this run's")
     a = p.parse_args()
     n = lambda name, default: int(os.environ.get(name, default))  # noqa: E731
     counts = {
@@ -46,6 +50,16 @@ def main():
             rows += phases.store(ctx, a.store_bench)
     finally:
         ctx.stop_daemon()
+        figures = {k: v for k, v in ctx.results.items() if isinstance(v, float)}
+        if a.results:
+            with open(a.results, "w") as f:
+                json.dump(figures, f)
+        if a.rounds:
+            earlier = []
+            for path in a.rounds:
+                with open(path) as f:
+                    earlier.append(json.load(f))
+            rows += phases.round_rows(earlier + [figures])
         phases.print_table(rows, ctx)
 
 
