@@ -22,6 +22,8 @@ constexpr auto kOpenedAheadLife = std::chrono::seconds(5);
 constexpr std::size_t kWriteSize = 64 * 1024;
 // A server's reply text in an error message, at most.
 constexpr std::size_t kReplyTextLimit = 512;
+// Lines of one reply (EHLO's, the longest we expect, has a few dozen).
+constexpr int kMostReplyLines = 1000;
 
 // An address goes onto "MAIL FROM:<...>" / "RCPT TO:<...>" as is: nothing that could end the
 // line or the brackets. Non-ASCII is allowed (with SMTPUTF8 where the server offers it).
@@ -209,7 +211,8 @@ struct SmtpClient::Impl {
     }
 
     core::Result<Reply> read_reply(Clock::time_point until) {
-        for (;;) {
+        // A server that never ends its reply must not keep us reading.
+        for (int lines = 0; lines < kMostReplyLines; ++lines) {
             auto read = conn.read_line(until, nullptr);
             if (!read) return read.error();
             if (*read != detail::RawConnection::Read::line)
@@ -224,6 +227,8 @@ struct SmtpClient::Impl {
             if (line.size() == 3 || line[3] == ' ')
                 return Reply{code, detail::printable(line.substr(0, kReplyTextLimit))};
         }
+        return conn.error(ErrorKind::network,
+                          "a reply of more than " + std::to_string(kMostReplyLines) + " lines");
     }
 
     std::vector<std::string> envelope_commands(const SmtpEnvelope& envelope) const {

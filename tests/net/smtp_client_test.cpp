@@ -2,7 +2,13 @@
 
 #include "cvdbot/net/smtp_client.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "cvdbot/net/imap_client.hpp"
 #include "mail_stack.hpp"
@@ -218,4 +224,53 @@ TEST_CASE("an envelope sent ahead and not followed is dropped, never sent") {
         CHECK(smtp.counters().connections == 2);
     });
     CHECK(arrived == messages);
+}
+
+TEST_CASE("a reply that never ends is an error, not a hang") {
+    // Not Postfix: a server that greets, takes EHLO, then answers MAIL with continuation lines
+    // that do not stop, on each of the two connections the client makes.
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), length) == 0);
+    REQUIRE(::listen(listener, 2) == 0);
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    std::thread server([listener] {
+        std::string flood;
+        for (int i = 0; i < 2000; ++i) flood += "250-and more\r\n";
+        for (int connection = 0; connection < 2; ++connection) {
+            const int client = ::accept(listener, nullptr, nullptr);
+            if (client < 0) return;
+            const auto say = [&](const std::string& text) {
+                (void)::send(client, text.data(), text.size(), MSG_NOSIGNAL);
+            };
+            const auto hear = [&] {
+                char buffer[4096];
+                return ::recv(client, buffer, sizeof buffer, 0) > 0;
+            };
+            say("220 endless\r\n");
+            hear();  // EHLO
+            say("250-endless\r\n250 PIPELINING\r\n");
+            hear();  // MAIL, RCPT, DATA
+            say(flood);
+            while (hear()) {
+            }
+            ::close(client);
+        }
+    });
+    net::SmtpSettings settings;
+    settings.url = "smtp://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+    settings.timeout_seconds = 10;
+    {
+        net::SmtpClient smtp(settings);
+        auto sent = smtp.send({"bot@example.test", {"x@example.test"}}, "Subject: x\r\n\r\nx\r\n");
+        REQUIRE_FALSE(sent.ok());
+        CHECK(sent.error().kind == core::ErrorKind::network);
+        CHECK_THAT(sent.error().message, Contains("more than 1000 lines"));
+    }
+    server.join();
+    ::close(listener);
 }
