@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "cvdbot/core/text.hpp"
 #include "raw_connection.hpp"
 
 namespace cvd::net {
@@ -110,11 +111,9 @@ Capabilities capabilities_from(const std::vector<std::string>& lines) {
     for (auto it = start; it != lines.end(); ++it) {
         if (reply_code(*it) != 250 || it->size() < 5) continue;
         const auto rest = std::string_view(*it).substr(4);
-        std::string keyword(rest.substr(0, rest.find(' ')));
-        std::transform(keyword.begin(), keyword.end(), keyword.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-        if (keyword == "PIPELINING") found.pipelining = true;
-        if (keyword == "SMTPUTF8") found.smtputf8 = true;
+        const auto keyword = rest.substr(0, rest.find(' '));
+        if (core::iequals_ascii(keyword, "PIPELINING")) found.pipelining = true;
+        if (core::iequals_ascii(keyword, "SMTPUTF8")) found.smtputf8 = true;
     }
     return found;
 }
@@ -308,7 +307,7 @@ struct SmtpClient::Impl {
     // The content, dot-stuffed (RFC 5321 4.5.2) and ended with CRLF "." CRLF, into `out`,
     // written in pieces of kWriteSize; the last piece stays in `out`.
     core::Status stage_content(std::string_view raw, Clock::time_point until) {
-        const bool ends_with_crlf = raw.size() >= 2 && raw.substr(raw.size() - 2) == "\r\n";
+        const bool ends_with_crlf = raw.ends_with("\r\n");
         bool line_start = true;
         while (!raw.empty()) {
             if (line_start && raw.front() == '.') out += '.';
