@@ -20,6 +20,7 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--stack", required=True)
     p.add_argument("--store-bench", required=True)
+    p.add_argument("--smtp-bench", help="bench/net/smtp_bench: the SMTP client alone on the same replies")
     p.add_argument("--results", help="write this run's figures here (JSON), for the rounds")
     p.add_argument("--rounds", nargs="*", default=[],
                    help="figures of earlier rounds (JSON files), summarised with this run's")
@@ -32,6 +33,7 @@ def main():
     }
     ctx = phases.Context(a.binary, a.root, a.work, read_env(os.path.join(a.stack, "env")), counts)
     ctx.load_note = phases.load_note()
+    ctx.smtp_bench = a.smtp_bench
     rows = []
     steps = os.environ.get("BENCH_STEPS", "catchup,limits,memory,latency,poll,store").split(",")
     try:
