@@ -290,7 +290,7 @@ def limits(ctx):
                 wait_delivered(ctx)
                 done = subprocess.run([ctx.smtp_bench, f"smtp://127.0.0.1:{ctx.smtp_port}", config],
                                       check=True, capture_output=True, text=True)
-                client = float(done.stdout.split()[4])  # "N replies in S s: R msg/s, ..."
+                client = float(re.search(r"([0-9.]+) msg/s", done.stdout).group(1))
                 ctx.results["smtp_client_rate"] = client
                 rows.append(row(f"the bot's SMTP client alone, the same {count} replies (smtp_bench)",
                                 f"{client:.1f} msg/s", note=f"{done.stdout.strip()}; {loaded(ctx)}"))
