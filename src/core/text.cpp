@@ -79,6 +79,11 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 }
 }  // namespace
 
+bool is_ascii(std::string_view text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 bool is_valid_utf8(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
         const auto n = utf8_sequence_length(text, i);

@@ -13,7 +13,7 @@
 namespace cvd::mail {
 namespace {
 
-using detail::is_ascii;
+using core::is_ascii;
 
 void warn(std::vector<std::string>* warnings, std::string text) {
     if (warnings) warnings->push_back(std::move(text));

@@ -17,12 +17,6 @@ bool convert_to_utf8(std::string_view bytes, const std::string& charset, std::st
 std::string iso2022jp_to_utf8(std::string_view bytes, std::size_t& bad,
                               std::size_t& unterminated_lines);
 
-inline bool is_ascii(std::string_view s) {
-    for (unsigned char c : s)
-        if (c >= 0x80) return false;
-    return true;
-}
-
 void append_replacement(std::string& out);
 
 // core::is_valid_utf8 with an ASCII fast path (8 bytes at a time): bodies are mostly ASCII

@@ -177,7 +177,7 @@ std::string percent_encode(std::string_view s) {
 
 // "; name=..." parameter lines (each starting with "\r\n "), RFC 2231 when needed.
 std::string param(std::string_view name, std::string_view utf8) {
-    bool simple = detail::is_ascii(utf8) && utf8.size() <= 60;
+    bool simple = core::is_ascii(utf8) && utf8.size() <= 60;
     for (unsigned char c : utf8)
         if (c < 0x20 || c == 0x7F) simple = false;
     if (simple) {

@@ -131,7 +131,7 @@ std::string decode_header_value(std::string_view raw_value, std::vector<std::str
     push_text(s.size());
 
     std::string plain_charset;
-    if (!detail::is_ascii(plain_bytes)) {
+    if (!core::is_ascii(plain_bytes)) {
         plain_charset = detect_charset(plain_bytes);
         if (plain_charset != "utf-8") {
             // 8-bit bytes in a Japanese message are Shift_JIS (or EUC-JP) far more often than

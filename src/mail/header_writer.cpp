@@ -1,6 +1,7 @@
 #include "header_writer.hpp"
 
 #include "charset_internal.hpp"
+#include "cvdbot/core/text.hpp"
 #include "cvdbot/mail/encoded_words.hpp"
 
 namespace cvd::mail::detail {
@@ -114,7 +115,8 @@ std::vector<Atom> unstructured_atoms(std::string_view utf8, std::size_t first_co
 std::vector<Atom> phrase_atoms(std::string_view utf8) {
     std::vector<Atom> atoms;
     if (utf8.empty()) return atoms;
-    bool ascii = is_ascii(utf8) && utf8.find("=?") == std::string_view::npos && utf8.size() <= 200;
+    bool ascii =
+        core::is_ascii(utf8) && utf8.find("=?") == std::string_view::npos && utf8.size() <= 200;
     if (ascii && is_atext_phrase(utf8) && utf8.find("  ") == std::string_view::npos &&
         utf8.front() != ' ' && utf8.back() != ' ') {
         for (auto w : split_spaces(utf8)) atoms.push_back({std::string(w), false});

@@ -107,7 +107,8 @@ Message parse_at_depth(std::string_view raw, WalkState& state, int depth) {
         // All raw 8-bit header bytes together say more than any one short name does.
         std::string raw_bytes;
         for (const auto& f : h.fields)
-            if (!is_ascii(f.value) && !core::is_valid_utf8(f.value)) raw_bytes += f.value + " ";
+            if (!core::is_ascii(f.value) && !core::is_valid_utf8(f.value))
+                raw_bytes += f.value + " ";
         if (!raw_bytes.empty()) hint = japanese_hint(detect_charset(raw_bytes));
     }
     CharsetHintScope scope(hint);

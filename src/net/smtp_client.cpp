@@ -58,11 +58,6 @@ core::Status check_envelope(const SmtpEnvelope& envelope) {
     return {};
 }
 
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 // The reply code that starts an SMTP reply line ("250-...", "354 ..."); -1 if there is none.
 int reply_code(std::string_view line) {
     if (line.size() < 3 || (line.size() > 3 && line[3] != ' ' && line[3] != '-')) return -1;
@@ -231,8 +226,8 @@ struct SmtpClient::Impl {
     }
 
     std::vector<std::string> envelope_commands(const SmtpEnvelope& envelope) const {
-        bool utf8 = !is_ascii(envelope.mail_from);
-        for (const auto& recipient : envelope.recipients) utf8 = utf8 || !is_ascii(recipient);
+        bool utf8 = !core::is_ascii(envelope.mail_from);
+        for (const auto& recipient : envelope.recipients) utf8 = utf8 || !core::is_ascii(recipient);
         std::vector<std::string> commands;
         commands.push_back("MAIL FROM:<" + envelope.mail_from + ">" +
                            (utf8 && capabilities.smtputf8 ? " SMTPUTF8" : ""));

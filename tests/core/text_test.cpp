@@ -15,6 +15,13 @@ TEST_CASE("UTF-8 validation and repair") {
     CHECK(is_valid_utf8(sanitize_utf8("\x80\x81\xE3\x81")));
 }
 
+TEST_CASE("ASCII test looks at every byte") {
+    CHECK(is_ascii(""));
+    CHECK(is_ascii("bot@example.test\x7F"));
+    CHECK_FALSE(is_ascii("b\xC3\xB6t@example.test"));
+    CHECK_FALSE(is_ascii(std::string_view("a\0\x80", 3)));  // not stopped by a NUL
+}
+
 TEST_CASE("String helpers") {
     CHECK(trim("  x y \r\n") == "x y");
     CHECK(trim(" \t ").empty());

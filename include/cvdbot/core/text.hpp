@@ -20,6 +20,8 @@ std::string to_lf(std::string_view text);
 // we store or show is valid text.
 std::string sanitize_utf8(std::string_view text);
 bool is_valid_utf8(std::string_view text);
+// No byte above 0x7F.
+bool is_ascii(std::string_view text);
 
 // Appends code point `c` as UTF-8; surrogates and values above U+10FFFF become U+FFFD.
 void append_utf8(std::string& out, char32_t c);
