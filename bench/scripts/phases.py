@@ -235,55 +235,41 @@ def limits(ctx):
         subprocess.run(["curl", "-sS", "--fail", "-u", "bot:secret", "-K", curl_config], check=True)
         fetch = time.monotonic() - start
         sent = max(ctx.results["plain_sent"], 1)
-        wait_delivered(ctx)
-        start = time.monotonic()
-        subprocess.run(["smtp-source", "-d", "-s", "1", "-m", str(sent), "-l", str(ctx.results["reply_size"]),
-                        "-f", f"bot@{mailgen.DOMAIN}", "-t", f"discoverer@{mailgen.DOMAIN}",
-                        f"127.0.0.1:{ctx.smtp_port}"], check=True)
-        submit = time.monotonic() - start
-        tools = len(uids) / (fetch + submit)
-        ratio = ctx.results["plain_rate"] / tools
-        ctx.results["ratio_plain_smtp_source"] = ratio
-        rows.append(row(f"limit: curl fetch {len(uids)} + smtp-source {sent} x {ctx.results['reply_size']} B",
-                        f"{tools:.1f} msg/s", note=f"fetch {fetch:.1f} s + submit {submit:.1f} s; {loaded(ctx)}"))
-        rows.append(row("bot / tools, plaintext, smtp-source (one recipient)", f"{ratio:.0%}", ">= 80%",
-                        verdict(ratio >= 0.8), "lighter work: Postfix resolves one address"))
+        size = ctx.results["reply_size"]
+
+        def plain_limit(submit, limit, key, ratio_figure, note=""):
+            """The same fetch plus `submit` (timed on a quiet stack): its row and the bot's ratio."""
+            wait_delivered(ctx)
+            start = time.monotonic()
+            subprocess.run(submit, check=True)
+            seconds = time.monotonic() - start
+            tools = len(uids) / (fetch + seconds)
+            ratio = ctx.results["plain_rate"] / tools
+            ctx.results[key] = ratio
+            rows.append(row(f"limit: curl fetch {len(uids)} + {limit}", f"{tools:.1f} msg/s",
+                            note=f"fetch {fetch:.1f} s + submit {seconds:.1f} s; {loaded(ctx)}"))
+            rows.append(row(f"bot / tools, plaintext, {ratio_figure}", f"{ratio:.0%}", ">= 80%",
+                            verdict(ratio >= 0.8), note))
+
+        smtp_source = ["smtp-source", "-d", "-s", "1", "-m", str(sent), "-l", str(size),
+                       "-f", f"bot@{mailgen.DOMAIN}", "-t", f"discoverer@{mailgen.DOMAIN}",
+                       f"127.0.0.1:{ctx.smtp_port}"]
+        plain_limit(smtp_source, f"smtp-source {sent} x {size} B", "ratio_plain_smtp_source",
+                    "smtp-source (one recipient)", "lighter work: Postfix resolves one address")
         # smtp-source -N numbers the recipients (1discoverer@, 2discoverer@...; the stack's
         # virtual_alias_maps takes them to discoverer): a new address for every message, as
         # Postfix has for the bot's replies. Its manual: "better approximating Postfix
         # performance under real-life work-loads".
-        wait_delivered(ctx)
-        start = time.monotonic()
-        subprocess.run(["smtp-source", "-N", "-d", "-s", "1", "-m", str(sent), "-l", str(ctx.results["reply_size"]),
-                        "-f", f"bot@{mailgen.DOMAIN}", "-t", f"discoverer@{mailgen.DOMAIN}",
-                        f"127.0.0.1:{ctx.smtp_port}"], check=True)
-        numbered_submit = time.monotonic() - start
-        numbered = len(uids) / (fetch + numbered_submit)
-        numbered_ratio = ctx.results["plain_rate"] / numbered
-        ctx.results["ratio_plain_smtp_source_numbered"] = numbered_ratio
-        rows.append(row(f"limit: curl fetch {len(uids)} + smtp-source -N {sent} x {ctx.results['reply_size']} B",
-                        f"{numbered:.1f} msg/s",
-                        note=f"fetch {fetch:.1f} s + submit {numbered_submit:.1f} s; {loaded(ctx)}"))
-        rows.append(row("bot / tools, plaintext, smtp-source -N (a new recipient each)", f"{numbered_ratio:.0%}",
-                        ">= 80%", verdict(numbered_ratio >= 0.8)))
+        plain_limit(smtp_source[:1] + ["-N"] + smtp_source[1:], f"smtp-source -N {sent} x {size} B",
+                    "ratio_plain_smtp_source_numbered", "smtp-source -N (a new recipient each)")
         # smtp-source sends one recipient again and again; the bot's replies go to as many
         # addresses as there were reports, and Postfix resolves each new one (trivial-rewrite,
         # the mailbox map). The same fetch plus curl submitting the bot's own replies, over one
         # connection, is the limit of exactly the bot's work.
         config, count = ctx.results.get("plain_replies", (None, 0))
         if count:
-            wait_delivered(ctx)
-            start = time.monotonic()
-            subprocess.run(["curl", "-sS", "--fail", "-K", config], check=True)
-            same_submit = time.monotonic() - start
-            same = len(uids) / (fetch + same_submit)
-            same_ratio = ctx.results["plain_rate"] / same
-            ctx.results["ratio_plain_same_replies"] = same_ratio
-            rows.append(row(f"limit: curl fetch {len(uids)} + curl submitting the bot's {count} replies",
-                            f"{same:.1f} msg/s",
-                            note=f"fetch {fetch:.1f} s + submit {same_submit:.1f} s; {loaded(ctx)}"))
-            rows.append(row("bot / tools, plaintext, the same replies", f"{same_ratio:.0%}", ">= 80%",
-                            verdict(same_ratio >= 0.8), "the same bytes to the same recipients"))
+            plain_limit(["curl", "-sS", "--fail", "-K", config], f"curl submitting the bot's {count} replies",
+                        "ratio_plain_same_replies", "the same replies", "the same bytes to the same recipients")
             # The bot's own SMTP client on the same replies, without fetching or processing:
             # how much of the catch-up is the sending itself.
             if ctx.smtp_bench and os.path.exists(ctx.smtp_bench):
