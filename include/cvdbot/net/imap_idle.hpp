@@ -34,8 +34,10 @@ class ImapIdle {
 
     // Logs in and selects the mailbox first when not connected. `stop` is looked at every 100
     // ms, so a stop is noticed well within a second. Mail that arrived since the previous
-    // wait() returned wakes the next one at once. Errors are ImapClient's kinds; after an
-    // error the connection is dropped and the next wait() connects again.
+    // wait() returned wakes the next one at once. The IDLE command stays open from one wait()
+    // to the next (ended only to re-issue it, or by a stop), so that a caller waking every
+    // second costs the server nothing. Errors are ImapClient's kinds; after an error the
+    // connection is dropped and the next wait() connects again.
     core::Result<IdleWake> wait(std::chrono::milliseconds limit, const std::atomic<bool>& stop);
 
     // IDLE commands sent so far (the first one and every re-issue), over all connections.
