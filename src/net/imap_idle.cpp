@@ -96,13 +96,19 @@ struct ImapIdle::Impl {
 
     // Reads what the open IDLE brings until a change is reported, `until` passes or `stop`.
     core::Result<IdleWake> listen(Clock::time_point until, const std::atomic<bool>& stop) {
+        bool changed = false;
         for (;;) {
-            auto read = connection.read_line(until, &stop);
+            // After a change only the lines already here are read: one delivery comes as
+            // several (EXISTS, RECENT), and any left over would wake the next wait for the
+            // same mail.
+            auto read = changed ? connection.read_line(Clock::now(), nullptr)
+                                : connection.read_line(until, &stop);
             if (!read) return read.error();
+            if (changed && *read != Read::line) return IdleWake::mailbox_changed;
             if (*read == Read::stopped) return IdleWake::stopped;
             if (*read == Read::time_limit) return IdleWake::time_limit;
             auto kind = imap::classify_idle_line(connection.line(), open_tag);
-            if (kind == imap::IdleLine::mailbox_changed) return IdleWake::mailbox_changed;
+            if (kind == imap::IdleLine::mailbox_changed) changed = true;
             if (kind == imap::IdleLine::bye || kind == imap::IdleLine::tagged_ok ||
                 kind == imap::IdleLine::tagged_failure) {
                 return connection.error(

@@ -130,6 +130,10 @@ TEST_CASE("waits that bring no news keep one IDLE command open, and mail still w
     REQUIRE(wake.ok());
     CHECK(*wake == net::IdleWake::mailbox_changed);
     CHECK(Clock::now() - started < 200ms);
+    // One delivery, one wake: its other lines (RECENT after EXISTS) do not wake the next wait.
+    wake = idle.wait(300ms, stop);
+    REQUIRE(wake.ok());
+    CHECK(*wake == net::IdleWake::time_limit);
     CHECK(idle.idle_commands() == before);
     CHECK(idle.connections() == 1);
 }
