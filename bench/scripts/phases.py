@@ -369,7 +369,7 @@ def measure_latency(ctx, label, idle):
 
 
 def latency(ctx):
-    rows = measure_latency(ctx, "polling every 1 s", None)
+    rows = measure_latency(ctx, "polling every 1 s", False)  # idle is on by default
     if ctx.idle_supported:
         rows += measure_latency(ctx, "IMAP IDLE", True)
     else:
